@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tessera.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Bound from the <c>Database</c> configuration section.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary><c>sqlite</c> (the embedded default) or <c>postgres</c>. Defaults to sqlite.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Defaults to <c>Data Source=data/tessera.db</c> for SQLite; required for PostgreSQL.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations when the server starts. Defaults to true for SQLite, false for PostgreSQL
+    /// (run <c>tessera migrate</c> once per deploy instead, so instances never race on schema changes).</summary>
+    public bool? MigrateOnStart { get; set; }
+
+    public string EffectiveConnectionString => Provider switch
+    {
+        DatabaseProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/tessera.db" : ConnectionString,
+        _ => ConnectionString ?? throw new ValidationException("Database:ConnectionString is required for postgres."),
+    };
+
+    public bool EffectiveMigrateOnStart => MigrateOnStart ?? Provider == DatabaseProvider.Sqlite;
+}

@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Tessera.Data;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    public static IServiceCollection AddTesseraDatabase(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.Provider == DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is postgres.")
+            .ValidateOnStart();
+
+        services.AddDbContextPool<TesseraDbContext>((sp, options) =>
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            switch (db.Provider)
+            {
+                case DatabaseProvider.Sqlite:
+                    var builder = new SqliteConnectionStringBuilder(db.EffectiveConnectionString);
+                    EnsureDirectoryFor(builder.DataSource);
+                    options.UseSqlite(builder.ConnectionString);
+                    break;
+                case DatabaseProvider.Postgres:
+                    options.UseNpgsql(db.EffectiveConnectionString);
+                    break;
+            }
+            // Migrations are written by hand (no design-time tooling in this registry), so there is no model
+            // snapshot to compare against; the schema is checked by the test suite on both databases instead.
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        });
+        services.AddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    private static void EnsureDirectoryFor(string dataSource)
+    {
+        if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal)) return;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (directory is not null) Directory.CreateDirectory(directory);
+    }
+}
+
+/// <summary>Applies the versioned migrations in <c>Data/Migrations</c>.</summary>
+public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrator> logger)
+{
+    public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Migrations}", pending.Count, options.Value.Provider, pending);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        if (options.Value.Provider == DatabaseProvider.Sqlite)
+        {
+            // WAL lets readers proceed while one writer commits; the setting persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        return pending;
+    }
+}

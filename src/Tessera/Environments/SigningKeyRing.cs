@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
+using Tessera.Security;
+
+namespace Tessera.Environments;
+
+/// <summary>
+/// Decrypted environment signing keys, cached in memory so verifying a token needs no database round trip.
+/// </summary>
+public sealed class SigningKeyRing(IServiceScopeFactory scopes, SecretProtector protector, TimeProvider clock)
+{
+    /// <summary>A key ready for HMAC.</summary>
+    public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt);
+
+    private readonly ConcurrentDictionary<string, LoadedKey> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (LoadedKey Key, long LoadedAt)> _activeByEnvironment = new(StringComparer.Ordinal);
+    // Unknown kids are remembered briefly so garbage tokens cannot turn into a database query each.
+    private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
+    private static readonly TimeSpan ActiveKeyTtl = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
+
+    public static byte[] NewKeyMaterial() => RandomNumberGenerator.GetBytes(64);
+
+    public byte[] Protect(string keyId, byte[] material) => protector.Protect(material, keyId);
+
+    /// <summary>The key a token names, or null when no such key exists.</summary>
+    public async ValueTask<LoadedKey?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (_byId.TryGetValue(keyId, out var key)) return key;
+        var now = clock.GetTimestamp();
+        if (_unknown.TryGetValue(keyId, out var seenAt) && clock.GetElapsedTime(seenAt, now) < UnknownTtl) return null;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var row = await db.SigningKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (row is null)
+        {
+            if (_unknown.Count > 10_000) _unknown.Clear();
+            _unknown[keyId] = now;
+            return null;
+        }
+        return _byId[keyId] = Load(row);
+    }
+
+    /// <summary>The key new tokens of the environment are signed with: the newest that is not retiring.</summary>
+    public async ValueTask<LoadedKey> GetActiveAsync(string environmentId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetTimestamp();
+        if (_activeByEnvironment.TryGetValue(environmentId, out var cached) && clock.GetElapsedTime(cached.LoadedAt, now) < ActiveKeyTtl)
+            return cached.Key;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var utcNow = clock.GetUtcNow().UtcDateTime;
+        var row = await db.SigningKeys.AsNoTracking()
+            .Where(k => k.EnvironmentId == environmentId && (k.RetiresAt == null || k.RetiresAt > utcNow))
+            .OrderByDescending(k => k.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"Environment {environmentId} has no signing key.");
+        var key = _byId.GetOrAdd(row.Id, _ => Load(row));
+        _activeByEnvironment[environmentId] = (key, now);
+        return key;
+    }
+
+    private LoadedKey Load(SigningKey row) =>
+        new(row.Id, row.EnvironmentId, protector.Unprotect(row.ProtectedKey, row.Id), row.RetiresAt);
+}

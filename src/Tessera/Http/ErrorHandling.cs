@@ -1,0 +1,52 @@
+namespace Tessera.Http;
+
+/// <summary>
+/// Every response that is not a success carries the error body: unmatched routes (404), wrong methods (405),
+/// unreadable requests (400) and, for the unexpected, a 500 with an <c>errorId</c> that is also logged.
+/// </summary>
+public static class ErrorHandling
+{
+    public static IApplicationBuilder UseTesseraErrors(this IApplicationBuilder app)
+    {
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                await ApiError.WriteAsync(http, ex.StatusCode, "Bad request", ex.Message);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; nothing to answer.
+            }
+            catch (Exception ex) when (!http.Response.HasStarted)
+            {
+                var errorId = Guid.NewGuid();
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Errors")
+                    .LogError(ex, "Unhandled error {ErrorId} on {Method} {Path}", errorId, http.Request.Method, http.Request.Path);
+                http.Response.Clear();
+                await ApiError.WriteAsync(http, StatusCodes.Status500InternalServerError, "Internal server error",
+                    "Try again later; if it persists, report the errorId.", errorId);
+            }
+        });
+
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            if (http.Response.HasStarted || http.Response.ContentLength > 0 || http.Response.ContentType is not null) return;
+            var (message, instruction) = http.Response.StatusCode switch
+            {
+                404 => ("Not found", $"No endpoint answers {http.Request.Method} {http.Request.Path}; see /openapi/v1.json."),
+                405 => ("Method not allowed", $"{http.Request.Path} does not accept {http.Request.Method}; see /openapi/v1.json."),
+                415 => ("Unsupported content type", "Send the body as JSON with Content-Type: application/json."),
+                _ => ("Request failed", "See /openapi/v1.json for the API contract."),
+            };
+            await ApiError.WriteAsync(http, http.Response.StatusCode, message, instruction);
+        });
+        return app;
+    }
+}

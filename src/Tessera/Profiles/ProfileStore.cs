@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
+using Tessera.Http;
+using Tessera.Security;
+
+namespace Tessera.Profiles;
+
+/// <summary>Finds, creates and updates profiles of one environment, enforcing identifier uniqueness.</summary>
+public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
+{
+    /// <summary>A profile by its <c>p_</c> id or its uuid, within the environment only.</summary>
+    public Task<Profile?> FindAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
+    {
+        if (Ids.IsProfileId(idOrUuid))
+            return db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Id == idOrUuid, cancellationToken);
+        if (Guid.TryParse(idOrUuid, out var uuid))
+            return FindByUuidAsync(environmentId, uuid, cancellationToken);
+        return Task.FromResult<Profile?>(null);
+    }
+
+    public Task<Profile?> FindByUuidAsync(string environmentId, Guid uuid, CancellationToken cancellationToken) =>
+        db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Uuid == uuid, cancellationToken);
+
+    public Profile Create(string environmentId, Guid? uuid)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var profile = new Profile
+        {
+            Id = Ids.New(Ids.ProfilePrefix),
+            EnvironmentId = environmentId,
+            Uuid = uuid ?? Guid.CreateVersion7(clock.GetUtcNow()),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Profiles.Add(profile);
+        return profile;
+    }
+
+    /// <summary>
+    /// The identifier another profile of the environment already holds, if the input would take one. The unique
+    /// indexes are the final word (a race lands in <see cref="DbErrors.IsUniqueViolation"/>); this check gives the
+    /// common case a clear answer before any write.
+    /// </summary>
+    public async Task<string?> FindConflictAsync(string environmentId, string? profileId, ProfileInput input, CancellationToken cancellationToken)
+    {
+        if (input.Email is { IsSet: true, Value: { } email }
+            && await db.Profiles.AnyAsync(p => p.EnvironmentId == environmentId && p.Email == email && p.Id != profileId, cancellationToken))
+            return "email";
+        if (input.Phone is { IsSet: true, Value: { } phone }
+            && await db.Profiles.AnyAsync(p => p.EnvironmentId == environmentId && p.Phone == phone && p.Id != profileId, cancellationToken))
+            return "phone";
+        return null;
+    }
+
+    public static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<ApiError> ConflictResult(string field) =>
+        ApiError.Conflict($"The {field} is already in use by another profile", $"Use another {field}, or update the profile that holds it.");
+
+    /// <summary>Which identifier a unique-index violation was about.</summary>
+    public static string ConflictField(string? constraint) =>
+        constraint is not null && constraint.Contains("phone", StringComparison.OrdinalIgnoreCase) ? "phone"
+        : constraint is not null && constraint.Contains("uuid", StringComparison.OrdinalIgnoreCase) ? "uuid"
+        : "email";
+}

@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tessera.ApiKeys;
+using Tessera.Data;
+using Tessera.Http;
+using Tessera.Sessions;
+
+namespace Tessera.Profiles;
+
+/// <summary>Server-side profile management, scoped to the API key's environment.</summary>
+public static class ProfilesApi
+{
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/profiles").RequireApiKey().WithTags("Profiles");
+        group.MapPost("/", CreateAsync).WithSummary("Create a profile");
+        group.MapGet("/", ListAsync).WithSummary("List profiles, oldest first");
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a profile by id or uuid");
+        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a profile's attributes");
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions");
+        return routes;
+    }
+
+    public sealed record ProfilePage(IReadOnlyList<ProfileView> Profiles, int Page, int Limit, int Total);
+
+    private static async Task<Results<Created<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> CreateAsync(
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock)
+    {
+        var environmentId = http.ApiKeyCaller().Environment.Id;
+        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
+        if (body.Error is { } bodyError) return bodyError;
+        var errors = new ValidationErrors();
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, Today(clock));
+        if (input.UserId is not null) errors.Add("userId", "is not accepted here; use uuid to key the profile");
+        if (errors.Any) return errors.ToResult();
+
+        if (input.Uuid is { } uuid && await profiles.FindByUuidAsync(environmentId, uuid, http.RequestAborted) is not null)
+            return ProfileStore.ConflictResult("uuid");
+        if (await profiles.FindConflictAsync(environmentId, null, input, http.RequestAborted) is { } field)
+            return ProfileStore.ConflictResult(field);
+
+        var profile = profiles.Create(environmentId, input.Uuid);
+        input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+        try { await db.SaveChangesAsync(http.RequestAborted); }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
+        {
+            return ProfileStore.ConflictResult(ProfileStore.ConflictField(constraint));
+        }
+        return TypedResults.Created($"/v1/profiles/{profile.Id}", ProfileView.From(profile));
+    }
+
+    private static async Task<Results<Ok<ProfilePage>, JsonHttpResult<Dictionary<string, List<string>>>>> ListAsync(
+        HttpContext http, TesseraDbContext db, string? page, string? limit)
+    {
+        var environmentId = http.ApiKeyCaller().Environment.Id;
+        var errors = new ValidationErrors();
+        var pageNumber = ParsePositive(page, 1, "page", int.MaxValue / MaxPageSize, errors);
+        var pageSize = ParsePositive(limit, 25, "limit", MaxPageSize, errors);
+        if (errors.Any) return errors.ToResult();
+
+        var query = db.Profiles.AsNoTracking().Where(p => p.EnvironmentId == environmentId);
+        var total = await query.CountAsync(http.RequestAborted);
+        var rows = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
+            .Skip((pageNumber - 1) * pageSize).Take(pageSize).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(new ProfilePage(rows.Select(ProfileView.From).ToList(), pageNumber, pageSize, total));
+    }
+
+    private static int ParsePositive(string? raw, int fallback, string field, int max, ValidationErrors errors)
+    {
+        if (raw is null) return fallback;
+        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+            return value;
+        errors.Add(field, $"must be a whole number from 1 to {max}");
+        return fallback;
+    }
+
+    private static async Task<Results<Ok<ProfileView>, JsonHttpResult<ApiError>>> GetAsync(HttpContext http, ProfileStore profiles, string id)
+    {
+        var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
+        return profile is null ? ApiError.NotFound("Profile") : TypedResults.Ok(ProfileView.From(profile));
+    }
+
+    private static async Task<Results<Ok<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> UpdateAsync(
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock, string id)
+    {
+        var environmentId = http.ApiKeyCaller().Environment.Id;
+        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
+        if (body.Error is { } bodyError) return bodyError;
+        var errors = new ValidationErrors();
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: false, errors, Today(clock));
+        if (errors.Any) return errors.ToResult();
+
+        var profile = await profiles.FindAsync(environmentId, id, http.RequestAborted);
+        if (profile is null) return ApiError.NotFound("Profile");
+        if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
+            return ProfileStore.ConflictResult(field);
+        input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+        try { await db.SaveChangesAsync(http.RequestAborted); }
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
+        {
+            return ProfileStore.ConflictResult(ProfileStore.ConflictField(constraint));
+        }
+        return TypedResults.Ok(ProfileView.From(profile));
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> DeleteAsync(
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, string id)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
+        if (profile is null) return ApiError.NotFound("Profile");
+        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
+        revoked.Add(sessions.RevokeProfile(profile.Id));
+        db.Profiles.Remove(profile);
+        await db.SaveChangesAsync(http.RequestAborted);
+        await transaction.CommitAsync(http.RequestAborted);
+        sessions.ApplyLocally(revoked);
+        return TypedResults.NoContent();
+    }
+
+    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tessera.ApiKeys;
+using Tessera.Clients;
+using Tessera.Data;
+using Tessera.Environments;
+using Tessera.Http;
+using Tessera.Profiles;
+using Tessera.Security;
+using Tessera.Sessions;
+
+namespace Tessera;
+
+/// <summary>One AddXxx per feature; Program.cs lists them.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddTesseraSecrets(this IServiceCollection services)
+    {
+        services.AddOptions<SecretsOptions>().BindConfiguration("Secrets");
+        services.AddSingleton<MasterKeyProvider>();
+        services.AddSingleton<SecretProtector>();
+        return services;
+    }
+
+    public static IServiceCollection AddTesseraSessions(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SessionTokenOptions>().BindConfiguration(SessionTokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IssuanceLimitOptions>().BindConfiguration(IssuanceLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RevocationOptions>().BindConfiguration(RevocationOptions.Section)
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromSeconds(1), "Revocation:PollInterval must be within (0, 1s].")
+            .ValidateOnStart();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<SessionTokenIssuer>();
+        services.AddSingleton<SessionTokenVerifier>();
+        services.AddSingleton<RevocationList>();
+        services.AddSingleton<RevocationSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<RevocationSync>());
+        services.AddSingleton<ProfileDirectory>();
+        services.AddScoped<SessionService>();
+        return services;
+    }
+
+    public static IServiceCollection AddTesseraProfiles(this IServiceCollection services)
+    {
+        services.AddScoped<ProfileStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddTesseraAdmin(this IServiceCollection services)
+    {
+        services.AddScoped<EnvironmentAdmin>();
+        services.AddScoped<ApiKeyAdmin>();
+        services.AddScoped<ApiKeyAuthenticator>();
+        services.AddScoped<ClientAdmin>();
+        services.AddScoped<SandboxBootstrap>();
+        return services;
+    }
+
+    public static IServiceCollection AddTesseraHttp(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CallerRateLimiter>();
+        services.AddOpenApi();
+        return services;
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Data;
+
+namespace Tessera.Sessions;
+
+/// <summary>
+/// Tails the <c>revocations</c> table into the local <see cref="RevocationList"/>. Revocations made by any instance
+/// sharing the database reach this one within one poll interval (250 ms by default).
+/// </summary>
+/// <remarks>
+/// Ids come from a sequence, and on PostgreSQL a transaction holding a lower id can commit after one holding a higher
+/// id. So the watermark only advances over ids actually seen; a hole is re-read on every poll until it fills or a
+/// grace period passes (a rolled-back insert leaves a hole for ever).
+/// </remarks>
+public sealed class RevocationSync(
+    IServiceScopeFactory scopes,
+    RevocationList list,
+    IOptions<RevocationOptions> options,
+    TimeProvider clock,
+    ILogger<RevocationSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(30);
+    private long _watermark;
+    private readonly SortedDictionary<long, long> _seenAboveWatermark = new();
+    private readonly Dictionary<long, long> _holesFirstSeen = new();
+    private long _lastPrune;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Load everything still in force before the server takes requests, so a restart never forgets a revocation.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var live = await db.Revocations.AsNoTracking().Where(r => r.ExpiresAt > now).ToListAsync(cancellationToken);
+        foreach (var revocation in live) list.Apply(revocation);
+        _watermark = await db.Revocations.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
+        _lastPrune = clock.GetTimestamp();
+        logger.LogInformation("Loaded {Count} live revocation(s)", live.Count);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            try
+            {
+                await PollAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Reading revocations failed; retrying at the next poll");
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try { return await timer.WaitForNextTickAsync(stoppingToken); }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    /// <summary>Reads revocations past the watermark (and any holes below the newest seen id) into the list.</summary>
+    public async Task PollAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var watermark = _watermark;
+        var rows = await db.Revocations.AsNoTracking().Where(r => r.Id > watermark).OrderBy(r => r.Id).Take(5000).ToListAsync(cancellationToken);
+        var now = clock.GetTimestamp();
+        lock (_seenAboveWatermark)
+        {
+            foreach (var row in rows)
+            {
+                list.Apply(row);
+                _seenAboveWatermark[row.Id] = now;
+                _holesFirstSeen.Remove(row.Id);
+            }
+            AdvanceWatermark(now);
+        }
+        if (clock.GetElapsedTime(_lastPrune, now) > TimeSpan.FromMinutes(1))
+        {
+            list.Prune(clock.GetUtcNow().UtcDateTime);
+            _lastPrune = now;
+        }
+    }
+
+    private void AdvanceWatermark(long now)
+    {
+        if (_seenAboveWatermark.Count == 0) return;
+        var newest = _seenAboveWatermark.Keys.Last();
+        if (newest - _watermark > 100_000)
+        {
+            // Far behind (a bulk revocation): holes this wide are not worth tracking one by one.
+            _watermark = newest;
+            _seenAboveWatermark.Clear();
+            _holesFirstSeen.Clear();
+            return;
+        }
+        for (var id = _watermark + 1; id < newest; id++)
+        {
+            if (!_seenAboveWatermark.ContainsKey(id)) _holesFirstSeen.TryAdd(id, now);
+        }
+        while (true)
+        {
+            var next = _watermark + 1;
+            if (_seenAboveWatermark.Remove(next)) { _watermark = next; continue; }
+            // A hole at `next`: wait for it to fill unless it has been open longer than the grace period.
+            if (_holesFirstSeen.TryGetValue(next, out var firstSeen) && clock.GetElapsedTime(firstSeen, now) >= HoleGrace)
+            {
+                _holesFirstSeen.Remove(next);
+                _watermark = next;
+                continue;
+            }
+            return;
+        }
+    }
+}

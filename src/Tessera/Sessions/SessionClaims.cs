@@ -1,0 +1,17 @@
+namespace Tessera.Sessions;
+
+/// <summary>What a session token says, once verified (or before it is signed).</summary>
+public sealed record SessionClaims
+{
+    public required Guid SessionId { get; init; }
+    public required string ProfileId { get; init; }
+    public required string EnvironmentId { get; init; }
+    /// <summary>The passwordless client the session came from (<c>cid</c>), if any.</summary>
+    public string? ClientId { get; init; }
+    /// <summary>The API key or client id that issued the token (<c>did</c>).</summary>
+    public required string IssuedBy { get; init; }
+    public required long IssuedAt { get; init; }
+    public required long NotBefore { get; init; }
+    public required long ExpiresAt { get; init; }
+    public string? KeyId { get; init; }
+}

@@ -1,0 +1,146 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Data;
+using Tessera.Environments;
+using Tessera.Profiles;
+
+namespace Tessera.Sessions;
+
+/// <summary>A freshly issued token and what the API says about it.</summary>
+public sealed record IssuedSession(Session Session, string Token, Guid ProfileUuid);
+
+/// <summary>The issuance limit's verdict for one profile, with what the <c>Ratelimit-*</c> headers report.</summary>
+public readonly record struct IssuanceAllowance(bool Allowed, int Limit, int Remaining, int ResetSeconds);
+
+/// <summary>Issues and revokes sessions. Writes go through the caller's DbContext so they share its transaction.</summary>
+public sealed class SessionService(
+    TesseraDbContext db,
+    SigningKeyRing keys,
+    SessionTokenIssuer issuer,
+    RevocationList revocations,
+    IOptions<SessionTokenOptions> tokenOptions,
+    IOptions<IssuanceLimitOptions> limitOptions,
+    TimeProvider clock)
+{
+    /// <summary>
+    /// Counts the profile's unrevoked sessions in the last hour and day. Call it inside the transaction that issues,
+    /// after <see cref="DbErrors.LockProfileAsync"/>, so concurrent requests cannot both take the last slot.
+    /// </summary>
+    public async Task<IssuanceAllowance> CheckIssuanceLimitAsync(string profileId, CancellationToken cancellationToken)
+    {
+        var limits = limitOptions.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var dayAgo = now.AddDays(-1);
+        var recent = await db.Sessions.AsNoTracking()
+            .Where(s => s.ProfileId == profileId && s.RevokedAt == null && s.IssuedAt > dayAgo)
+            .Select(s => s.IssuedAt)
+            .ToListAsync(cancellationToken);
+        var hourAgo = now.AddHours(-1);
+        var lastHour = recent.Where(t => t > hourAgo).Order().ToList();
+        var lastDay = recent.Order().ToList();
+
+        if (lastDay.Count >= limits.PerDay)
+            return new IssuanceAllowance(false, limits.PerDay, 0, SecondsUntil(lastDay[lastDay.Count - limits.PerDay].AddDays(1), now));
+        if (lastHour.Count >= limits.PerHour)
+            return new IssuanceAllowance(false, limits.PerHour, 0, SecondsUntil(lastHour[lastHour.Count - limits.PerHour].AddHours(1), now));
+        var reset = lastHour.Count > 0 ? SecondsUntil(lastHour[0].AddHours(1), now) : 3600;
+        // Report the tighter of the two budgets, counting the token about to be issued.
+        var remaining = Math.Min(limits.PerHour - lastHour.Count, limits.PerDay - lastDay.Count) - 1;
+        return new IssuanceAllowance(true, limits.PerHour, remaining, reset);
+    }
+
+    private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
+
+    /// <summary>Adds a session for <paramref name="profile"/> to the context and signs its token. The caller saves.</summary>
+    public async Task<IssuedSession> IssueAsync(Profile profile, SessionKind kind, string issuedBy, string? clientId, HttpContext? http, CancellationToken cancellationToken)
+    {
+        var key = await keys.GetActiveAsync(profile.EnvironmentId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = issuedAt + (long)tokenOptions.Value.Lifetime.TotalSeconds;
+        var session = new Session
+        {
+            Id = Guid.NewGuid(),
+            EnvironmentId = profile.EnvironmentId,
+            ProfileId = profile.Id,
+            Kind = kind,
+            IssuedBy = issuedBy,
+            ClientId = clientId,
+            IssuedAt = now.UtcDateTime,
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt).UtcDateTime,
+            IpAddress = http is null ? null : Http.Credentials.ClientIp(http),
+            UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+        };
+        db.Sessions.Add(session);
+        var token = issuer.Sign(key, new SessionClaims
+        {
+            SessionId = session.Id, ProfileId = profile.Id, EnvironmentId = profile.EnvironmentId, ClientId = clientId,
+            IssuedBy = issuedBy, IssuedAt = issuedAt, NotBefore = issuedAt, ExpiresAt = expiresAt,
+        });
+        return new IssuedSession(session, token, profile.Uuid);
+    }
+
+    private static string? Truncate(string value, int max) => value.Length == 0 ? null : value.Length <= max ? value : value[..max];
+
+    /// <summary>Revokes one session everywhere. False when it was already revoked.</summary>
+    public async Task<bool> RevokeAsync(SessionClaims claims, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var updated = await db.Sessions
+            .Where(s => s.Id == claims.SessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        var revocation = new Revocation
+        {
+            Kind = RevocationKind.Session,
+            Subject = claims.SessionId.ToString("D"),
+            CreatedAt = now,
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt).UtcDateTime.Add(tokenOptions.Value.ClockSkew),
+        };
+        db.Revocations.Add(revocation);
+        await db.SaveChangesAsync(cancellationToken);
+        revocations.Apply(revocation);
+        return updated > 0;
+    }
+
+    /// <summary>
+    /// Marks every live session of the profile revoked and logs one revocation each. Part of the caller's unit of
+    /// work: apply <paramref name="applied"/> to the local list after the save commits.
+    /// </summary>
+    public async Task<List<Revocation>> RevokeAllForProfileAsync(string profileId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var live = await db.Sessions
+            .Where(s => s.ProfileId == profileId && s.RevokedAt == null && s.ExpiresAt > now)
+            .ToListAsync(cancellationToken);
+        var skew = tokenOptions.Value.ClockSkew;
+        var logged = new List<Revocation>(live.Count);
+        foreach (var session in live)
+        {
+            session.RevokedAt = now;
+            var revocation = new Revocation { Kind = RevocationKind.Session, Subject = session.Id.ToString("D"), CreatedAt = now, ExpiresAt = session.ExpiresAt.Add(skew) };
+            db.Revocations.Add(revocation);
+            logged.Add(revocation);
+        }
+        return logged;
+    }
+
+    /// <summary>Logs that every token of the profile is dead for good (it was deleted). Part of the caller's unit of work.</summary>
+    public Revocation RevokeProfile(string profileId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var revocation = new Revocation
+        {
+            Kind = RevocationKind.Profile,
+            Subject = profileId,
+            CreatedAt = now,
+            ExpiresAt = now.Add(tokenOptions.Value.Lifetime).Add(tokenOptions.Value.ClockSkew),
+        };
+        db.Revocations.Add(revocation);
+        return revocation;
+    }
+
+    public void ApplyLocally(IEnumerable<Revocation> applied)
+    {
+        foreach (var revocation in applied) revocations.Apply(revocation);
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tessera.ApiKeys;
+using Tessera.Data;
+using Tessera.Http;
+using Tessera.Profiles;
+using Tessera.Security;
+
+namespace Tessera.Sessions;
+
+/// <summary>Server-side issuance (API key) and the session holder's endpoints (session token).</summary>
+public static class SessionsApi
+{
+    public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/users/sessions", IssueAsync).RequireApiKey().WithTags("Sessions")
+            .WithSummary("Issue a session token for a new or existing profile");
+
+        var holder = routes.MapGroup("/v1").RequireSessionToken().WithTags("Sessions");
+        holder.MapGet("/users/session", DescribeAsync).WithSummary("Describe the presented session token");
+        holder.MapPost("/introspect/session_token", DescribeAsync).WithSummary("Introspect the presented session token");
+        holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere");
+        return routes;
+    }
+
+    private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, TimeProvider clock)
+    {
+        var caller = http.ApiKeyCaller();
+        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
+        if (body.Error is { } bodyError) return bodyError;
+        var errors = new ValidationErrors();
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (input.UserId is { } userId && !Ids.IsProfileId(userId) && !Guid.TryParse(userId, out _))
+            errors.Add("userId", "must be a profile id (p_…) or a UUID");
+        if (errors.Any) return errors.ToResult();
+
+        var environmentId = caller.Environment.Id;
+        // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+            var (profile, created, notFound) = await ResolveProfileAsync(db, profiles, environmentId, input, http.RequestAborted);
+            if (notFound) return ApiError.NotFound("Profile");
+
+            if (await profiles.FindConflictAsync(environmentId, profile!.Id, input, http.RequestAborted) is { } field)
+                return ProfileStore.ConflictResult(field);
+
+            IssuanceAllowance allowance;
+            if (created) allowance = await sessions.CheckIssuanceLimitAsync(profile.Id, http.RequestAborted);
+            else
+            {
+                await db.LockProfileAsync(profile.Id, http.RequestAborted);
+                allowance = await sessions.CheckIssuanceLimitAsync(profile.Id, http.RequestAborted);
+            }
+            RateLimitHeaders.Set(http, allowance.Limit, allowance.Remaining, allowance.ResetSeconds);
+            if (!allowance.Allowed)
+                return ApiError.TooManyRequests(http, allowance.ResetSeconds, "Too many session tokens issued for this profile");
+
+            input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+            var issued = await sessions.IssueAsync(profile, SessionKind.Api, caller.Key.Id, clientId: null, http, http.RequestAborted);
+            try
+            {
+                await db.SaveChangesAsync(http.RequestAborted);
+                await transaction.CommitAsync(http.RequestAborted);
+            }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
+            {
+                db.ChangeTracker.Clear();
+                var conflict = ProfileStore.ConflictField(constraint);
+                if (conflict == "uuid" && attempt == 0) continue;
+                return ProfileStore.ConflictResult(conflict);
+            }
+            directory.Remember(profile.Id, profile.Uuid);
+            return TypedResults.Created("/v1/users/session", SessionView.From(issued));
+        }
+    }
+
+    private static async Task<(Profile? Profile, bool Created, bool NotFound)> ResolveProfileAsync(
+        TesseraDbContext db, ProfileStore profiles, string environmentId, ProfileInput input, CancellationToken cancellationToken)
+    {
+        if (input.UserId is { } userId)
+        {
+            if (Ids.IsProfileId(userId))
+            {
+                var byId = await profiles.FindAsync(environmentId, userId, cancellationToken);
+                return (byId, false, byId is null);
+            }
+            var uuid = Guid.Parse(userId);
+            var byUuid = await profiles.FindByUuidAsync(environmentId, uuid, cancellationToken);
+            return byUuid is null ? (profiles.Create(environmentId, uuid), true, false) : (byUuid, false, false);
+        }
+        if (input.Uuid is { } customerUuid)
+        {
+            var existing = await profiles.FindByUuidAsync(environmentId, customerUuid, cancellationToken);
+            return existing is null ? (profiles.Create(environmentId, customerUuid), true, false) : (existing, false, false);
+        }
+        return (profiles.Create(environmentId, uuid: null), true, false);
+    }
+
+    private static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> DescribeAsync(HttpContext http, ProfileDirectory directory)
+    {
+        var session = http.AuthenticatedSession();
+        var uuid = await directory.FindUuidAsync(session.Claims.ProfileId, http.RequestAborted);
+        if (uuid is null) return ApiError.NotAuthenticated("The profile of this session no longer exists.");
+        return TypedResults.Ok(SessionView.From(session.Claims, session.Token, uuid.Value));
+    }
+
+    private static async Task<NoContent> RevokeAsync(HttpContext http, SessionService sessions)
+    {
+        await sessions.RevokeAsync(http.AuthenticatedSession().Claims, http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,1 +1,0 @@
-public class SmokeTests { [Xunit.Fact] public void Works() => Xunit.Assert.True(true); }
