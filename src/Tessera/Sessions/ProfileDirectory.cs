@@ -5,25 +5,33 @@ using Tessera.Data;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// Profile id → uuid, cached: a uuid never changes, so introspecting a valid token stays free of database round
-/// trips after the first. Deleted profiles are refused earlier, by the revocation list.
+/// Profile id → (environment, uuid), cached: neither ever changes, so introspecting a valid token stays free of
+/// database round trips after the first. Deleted profiles are refused earlier, by the revocation list.
 /// </summary>
 public sealed class ProfileDirectory(IServiceScopeFactory scopes) : IDisposable
 {
     private readonly MemoryCache _uuids = new(new MemoryCacheOptions { SizeLimit = 200_000 });
 
-    public async ValueTask<Guid?> FindUuidAsync(string profileId, CancellationToken cancellationToken)
+    private sealed record Entry(string EnvironmentId, Guid Uuid);
+
+    /// <summary>The profile's uuid, or null when no profile has that id in that environment.</summary>
+    public async ValueTask<Guid?> FindUuidAsync(string environmentId, string profileId, CancellationToken cancellationToken)
     {
-        if (_uuids.TryGetValue(profileId, out Guid uuid)) return uuid;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-        var found = await db.Profiles.AsNoTracking().Where(p => p.Id == profileId).Select(p => (Guid?)p.Uuid).FirstOrDefaultAsync(cancellationToken);
-        if (found is { } value) Remember(profileId, value);
-        return found;
+        if (!_uuids.TryGetValue(profileId, out Entry? entry))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+            entry = await db.Profiles.AsNoTracking().Where(p => p.Id == profileId)
+                .Select(p => new Entry(p.EnvironmentId, p.Uuid)).FirstOrDefaultAsync(cancellationToken);
+            if (entry is null) return null;
+            Remember(entry.EnvironmentId, profileId, entry.Uuid);
+        }
+        // A token's key fixes its environment; a profile of any other environment is not its profile.
+        return string.Equals(entry!.EnvironmentId, environmentId, StringComparison.Ordinal) ? entry.Uuid : null;
     }
 
-    public void Remember(string profileId, Guid uuid) =>
-        _uuids.Set(profileId, uuid, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+    public void Remember(string environmentId, string profileId, Guid uuid) =>
+        _uuids.Set(profileId, new Entry(environmentId, uuid), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
 
     public void Dispose() => _uuids.Dispose();
 }

@@ -71,7 +71,7 @@ public static class SessionsApi
                 if (conflict == "uuid" && attempt == 0) continue;
                 return ProfileStore.ConflictResult(conflict);
             }
-            directory.Remember(profile.Id, profile.Uuid);
+            directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
             return TypedResults.Created("/v1/users/session", SessionView.From(issued));
         }
     }
@@ -101,7 +101,7 @@ public static class SessionsApi
     private static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> DescribeAsync(HttpContext http, ProfileDirectory directory)
     {
         var session = http.AuthenticatedSession();
-        var uuid = await directory.FindUuidAsync(session.Claims.ProfileId, http.RequestAborted);
+        var uuid = await directory.FindUuidAsync(session.Claims.EnvironmentId, session.Claims.ProfileId, http.RequestAborted);
         if (uuid is null) return ApiError.NotAuthenticated("The profile of this session no longer exists.");
         return TypedResults.Ok(SessionView.From(session.Claims, session.Token, uuid.Value));
     }

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.Profiles;
+
+public abstract class ProfilesApiTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
+{
+    [Fact]
+    public async Task AProfileCanBeCreatedReadByIdOrUuidUpdatedAndDeleted()
+    {
+        var uuid = Guid.NewGuid();
+        var created = await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { uuid, email = "crud@example.com", name = "Crud" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var profile = await created.JsonAsync();
+        var id = profile.Str("id");
+        Assert.Equal($"/v1/profiles/{id}", created.Headers.Location?.ToString());
+
+        Assert.Equal(id, (await (await Server.SendAsync(HttpMethod.Get, $"/v1/profiles/{uuid}", ApiSecret)).JsonAsync()).Str("id"));
+
+        var patched = await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { name = (string?)null, names = new { first = "Cee" } });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var after = await patched.JsonAsync();
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("name").ValueKind);
+        Assert.Equal("Cee", after.GetProperty("names").Str("first"));
+        Assert.Equal("crud@example.com", after.Str("email"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Server.SendAsync(HttpMethod.Delete, $"/v1/profiles/{id}", ApiSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.SendAsync(HttpMethod.Get, $"/v1/profiles/{id}", ApiSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.SendAsync(HttpMethod.Delete, $"/v1/profiles/{id}", ApiSecret)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AUuidCannotBeChangedOrReused()
+    {
+        var uuid = Guid.NewGuid();
+        var id = (await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { uuid })).JsonAsync()).Str("id");
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { uuid })).StatusCode);
+        var patch = await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { uuid = Guid.NewGuid() });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, patch.StatusCode);
+        Assert.True((await patch.JsonAsync()).TryGetProperty("uuid", out _));
+    }
+
+    [Fact]
+    public async Task DeletingAProfileRevokesAllItsSessions()
+    {
+        var first = await (await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { })).JsonAsync();
+        var second = await (await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { userId = first.Str("userId") })).JsonAsync();
+
+        await Server.SendAsync(HttpMethod.Delete, $"/v1/profiles/{first.Str("userId")}", ApiSecret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.SendAsync(HttpMethod.Get, "/v1/users/session", first.Str("token"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.SendAsync(HttpMethod.Get, "/v1/users/session", second.Str("token"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ListingPagesThroughProfilesOldestFirstWithinLimits()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { name = $"P{i}" });
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        var seen = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var body = await (await Server.SendAsync(HttpMethod.Get, $"/v1/profiles?page={page}&limit=2", ApiSecret)).JsonAsync();
+            Assert.Equal(5, body.GetProperty("total").GetInt32());
+            seen.AddRange(body.GetProperty("profiles").EnumerateArray().Select(p => p.Str("name")));
+        }
+        Assert.Equal(["P0", "P1", "P2", "P3", "P4"], seen);
+
+        foreach (var bad in new[] { "limit=0", "limit=101", "page=0", "page=-1", "limit=abc" })
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Server.SendAsync(HttpMethod.Get, $"/v1/profiles?{bad}", ApiSecret)).StatusCode);
+    }
+
+    [Fact]
+    public async Task PatchingWithAnEmptyBodyIsABadRequest()
+    {
+        var id = (await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { })).JsonAsync()).Str("id");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret)).StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthAndReadinessAnswer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Server.SendAsync(HttpMethod.Get, "/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Server.SendAsync(HttpMethod.Get, "/readyz")).StatusCode);
+        var openApi = await Server.SendAsync(HttpMethod.Get, "/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        var document = await openApi.JsonAsync();
+        Assert.True(document.GetProperty("paths").TryGetProperty("/v1/users/sessions", out _));
+    }
+}
+
+public sealed class ProfilesApiTestsOnSqlite(PostgresServer postgres) : ProfilesApiTests(Backend.Sqlite, postgres);
+public sealed class ProfilesApiTestsOnPostgres(PostgresServer postgres) : ProfilesApiTests(Backend.Postgres, postgres);
