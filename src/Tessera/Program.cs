@@ -14,7 +14,12 @@ public static partial class Program
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json comes from the working directory when it has one, else from beside the executable,
+        // so `dotnet run --project src/Tessera` from the repository root gets the shipped defaults.
+        var contentRoot = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+            ? Directory.GetCurrentDirectory()
+            : AppContext.BaseDirectory;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         builder.Services
             .AddTesseraDatabase()
             .AddHostedService<DatabaseStartup>()

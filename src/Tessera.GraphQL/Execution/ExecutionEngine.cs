@@ -854,9 +854,9 @@ internal sealed class ResponseObject : IReadOnlyDictionary<string, object?>
     {
         get
         {
-            foreach (var field in _fields)
+            foreach (var collected in _fields)
             {
-                yield return field.ResponseName;
+                yield return collected.ResponseName;
             }
         }
     }

@@ -528,6 +528,154 @@ public static class ValueCoercion
         return coerced;
     }
 
+    /// <summary>Builds a literal for an internal input value (graphql-js <c>astFromValue</c>); null when it cannot.</summary>
+    public static ValueNode? AstFromValue(object? value, GraphQLType type)
+    {
+        value = JsonValues.Normalize(value);
+        if (type is NonNullType nonNull)
+        {
+            var inner = AstFromValue(value, nonNull.OfType);
+            return inner is NullValueNode ? null : inner;
+        }
+
+        if (value is null)
+        {
+            return new NullValueNode();
+        }
+
+        switch (type)
+        {
+            case ListType list:
+                if (JsonValues.IsList(value))
+                {
+                    var items = new List<ValueNode>();
+                    foreach (var item in (IEnumerable)value)
+                    {
+                        if (AstFromValue(item, list.OfType) is { } itemNode)
+                        {
+                            items.Add(itemNode);
+                        }
+                    }
+
+                    return new ListValueNode { Values = items };
+                }
+
+                return AstFromValue(value, list.OfType);
+            case InputObjectType input:
+            {
+                if (JsonValues.ToPlain(value) is not IReadOnlyDictionary<string, object?> map)
+                {
+                    return null;
+                }
+
+                var fields = new List<ObjectFieldNode>();
+                foreach (var field in input.Fields)
+                {
+                    if (map.TryGetValue(field.Name, out var fieldValue) && AstFromValue(fieldValue, field.Type) is { } fieldNode)
+                    {
+                        fields.Add(new ObjectFieldNode { Name = new NameNode(field.Name), Value = fieldNode });
+                    }
+                }
+
+                return new ObjectValueNode { Fields = fields };
+            }
+
+            case EnumType enumType:
+                return new EnumValueNode { Value = enumType.Serialize(value) };
+            case ScalarType scalar:
+            {
+                var serialized = JsonValues.Normalize(scalar.Serialize(value));
+                switch (serialized)
+                {
+                    case null: return null;
+                    case bool b: return new BooleanValueNode { Value = b };
+                    case string s:
+                        if (scalar.Name == "ID" && IsIntegerString(s))
+                        {
+                            return new IntValueNode { Value = s };
+                        }
+
+                        return new StringValueNode { Value = s };
+                }
+
+                if (JsonValues.TryGetNumber(serialized, out var number) && double.IsFinite(number))
+                {
+                    var text = JsonValues.JsNumberToString(serialized);
+                    return IsIntegerString(text) ? new IntValueNode { Value = text } : new FloatValueNode { Value = text };
+                }
+
+                return UntypedAst(serialized);
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsIntegerString(string s)
+    {
+        if (s.Length == 0)
+        {
+            return false;
+        }
+
+        var i = s[0] == '-' ? 1 : 0;
+        if (i >= s.Length || (s[i] == '0' && s.Length > i + 1))
+        {
+            return false;
+        }
+
+        for (; i < s.Length; i++)
+        {
+            if (!char.IsAsciiDigit(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ValueNode UntypedAst(object? value)
+    {
+        value = JsonValues.Normalize(JsonValues.ToPlain(value));
+        switch (value)
+        {
+            case null: return new NullValueNode();
+            case bool b: return new BooleanValueNode { Value = b };
+            case string s: return new StringValueNode { Value = s };
+            case IReadOnlyDictionary<string, object?> map:
+            {
+                var fields = new List<ObjectFieldNode>();
+                foreach (var (key, item) in map)
+                {
+                    fields.Add(new ObjectFieldNode { Name = new NameNode(key), Value = UntypedAst(item) });
+                }
+
+                return new ObjectValueNode { Fields = fields };
+            }
+
+            case IEnumerable list:
+            {
+                var items = new List<ValueNode>();
+                foreach (var item in list)
+                {
+                    items.Add(UntypedAst(item));
+                }
+
+                return new ListValueNode { Values = items };
+            }
+        }
+
+        if (JsonValues.TryGetNumber(value, out _))
+        {
+            var text = JsonValues.JsNumberToString(value);
+            return IsIntegerString(text) ? new IntValueNode { Value = text } : new FloatValueNode { Value = text };
+        }
+
+        return new StringValueNode { Value = value.ToString() ?? string.Empty };
+    }
+
     private sealed class InvalidMarker
     {
         public override string ToString() => "<invalid>";

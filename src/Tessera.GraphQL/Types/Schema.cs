@@ -256,9 +256,9 @@ public sealed class Schema
     /// </summary>
     public static Schema Create(ObjectType? query, ObjectType? mutation = null, ObjectType? subscription = null,
         IEnumerable<NamedType>? types = null, IEnumerable<DirectiveDefinition>? directives = null, string? description = null) =>
-        Create(query, mutation, subscription, types, directives, description, null);
+        CreateCore(query, mutation, subscription, types, directives, description, null);
 
-    internal static Schema Create(ObjectType? query, ObjectType? mutation, ObjectType? subscription,
+    internal static Schema CreateCore(ObjectType? query, ObjectType? mutation, ObjectType? subscription,
         IEnumerable<NamedType>? types, IEnumerable<DirectiveDefinition>? directives, string? description, List<string>? priorErrors)
     {
         var errors = priorErrors ?? [];
@@ -295,7 +295,7 @@ public sealed class Schema
                 return;
             }
 
-            var named = type.NamedType;
+            var named = type.GetNamedType();
             if (!given && reserved.Contains(named))
             {
                 return;

@@ -26,7 +26,7 @@ public enum TypeKind
 
 /// <summary>
 /// A type reference: a named type, or a <see cref="ListType"/> / <see cref="NonNullType"/> wrapper around one.
-/// <see cref="ToString"/> prints it as in SDL (<c>[Int!]!</c>).
+/// ToString() prints it as in SDL (<c>[Int!]!</c>).
 /// </summary>
 public abstract class GraphQLType
 {
@@ -34,16 +34,16 @@ public abstract class GraphQLType
     public abstract TypeKind Kind { get; }
 
     /// <summary>The named type under all wrappers.</summary>
-    public abstract NamedType NamedType { get; }
+    public abstract NamedType GetNamedType();
 
     /// <summary>This type without a non-null wrapper.</summary>
     public GraphQLType Nullable => this is NonNullType n ? n.OfType : this;
 
     /// <summary>True for scalars, enums, input objects and wrappers of them.</summary>
-    public bool IsInputType => NamedType.Kind is TypeKind.Scalar or TypeKind.Enum or TypeKind.InputObject;
+    public bool IsInputType => GetNamedType().Kind is TypeKind.Scalar or TypeKind.Enum or TypeKind.InputObject;
 
     /// <summary>True for scalars, objects, interfaces, unions, enums and wrappers of them.</summary>
-    public bool IsOutputType => NamedType.Kind is not TypeKind.InputObject;
+    public bool IsOutputType => GetNamedType().Kind is not TypeKind.InputObject;
 
     /// <summary>True for a scalar or enum (not wrapped).</summary>
     public bool IsLeafType => Kind is TypeKind.Scalar or TypeKind.Enum;
@@ -74,7 +74,7 @@ public sealed class ListType : GraphQLType
     public override TypeKind Kind => TypeKind.List;
 
     /// <inheritdoc />
-    public override NamedType NamedType => OfType.NamedType;
+    public override NamedType GetNamedType() => OfType.GetNamedType();
 
     /// <inheritdoc />
     public override string ToString() => "[" + OfType + "]";
@@ -102,7 +102,7 @@ public sealed class NonNullType : GraphQLType
     public override TypeKind Kind => TypeKind.NonNull;
 
     /// <inheritdoc />
-    public override NamedType NamedType => OfType.NamedType;
+    public override NamedType GetNamedType() => OfType.GetNamedType();
 
     /// <inheritdoc />
     public override string ToString() => OfType + "!";
@@ -135,7 +135,7 @@ public abstract class NamedType : GraphQLType
     public IList<DirectiveNode> AppliedDirectives { get; } = new List<DirectiveNode>();
 
     /// <inheritdoc />
-    public override NamedType NamedType => this;
+    public override NamedType GetNamedType() => this;
 
     /// <summary>True for the types whose names start with <c>__</c>.</summary>
     public bool IsIntrospectionType => Name.StartsWith("__", StringComparison.Ordinal);
