@@ -730,6 +730,50 @@ public static class BlockString
         return builder.Append("\"\"\"").ToString();
     }
 
+    /// <summary>True when printing <paramref name="value"/> as a block string gives the same value back (graphql-js isPrintableAsBlockString).</summary>
+    public static bool IsPrintableAsBlockString(string value)
+    {
+        var isEmptyLine = true;
+        var hasIndent = false;
+        var hasCommonIndent = true;
+        var seenNonEmptyLine = false;
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case <= '\u0008' or '\u000B' or '\u000C' or (>= '\u000E' and <= '\u001F'):
+                    return false;
+                case '\r':
+                    return false;
+                case '\n':
+                    if (isEmptyLine && !seenNonEmptyLine)
+                    {
+                        return false;
+                    }
+
+                    seenNonEmptyLine = true;
+                    isEmptyLine = true;
+                    hasIndent = false;
+                    break;
+                case '\t':
+                case ' ':
+                    hasIndent |= isEmptyLine;
+                    break;
+                default:
+                    hasCommonIndent &= hasIndent;
+                    isEmptyLine = false;
+                    break;
+            }
+        }
+
+        if (isEmptyLine)
+        {
+            return false;
+        }
+
+        return !(hasCommonIndent && seenNonEmptyLine);
+    }
+
     private static int LeadingWhitespace(string line)
     {
         var i = 0;

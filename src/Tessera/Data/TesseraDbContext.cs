@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Tessera.ApiKeys;
 using Tessera.Clients;
+using Tessera.Delivery;
 using Tessera.Environments;
+using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
 
@@ -19,6 +21,9 @@ public sealed class TesseraDbContext(DbContextOptions<TesseraDbContext> options)
     public DbSet<Profile> Profiles => Set<Profile>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<Revocation> Revocations => Set<Revocation>();
+    public DbSet<PasscodeChallenge> PasscodeChallenges => Set<PasscodeChallenge>();
+    public DbSet<PasscodeFailure> PasscodeFailures => Set<PasscodeFailure>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -186,5 +191,62 @@ internal sealed class RevocationConfiguration : IEntityTypeConfiguration<Revocat
         b.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.Subject).HasMaxLength(64);
         b.HasIndex(r => r.ExpiresAt);
+    }
+}
+
+internal sealed class PasscodeChallengeConfiguration : IEntityTypeConfiguration<PasscodeChallenge>
+{
+    public void Configure(EntityTypeBuilder<PasscodeChallenge> b)
+    {
+        b.ToTable("passcode_challenges");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.EnvironmentId).HasMaxLength(64);
+        b.Property(c => c.ClientId).HasMaxLength(64);
+        b.Property(c => c.Identifier).HasMaxLength(320);
+        b.Property(c => c.ProfileId).HasMaxLength(64);
+        b.Property(c => c.CodeHash).HasMaxLength(32);
+        b.Property(c => c.IpAddress).HasMaxLength(64);
+        b.HasOne<TesseraEnvironment>().WithMany().HasForeignKey(c => c.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
+        // The newest challenge of an identifier; the resend cooldown.
+        b.HasIndex(c => new { c.EnvironmentId, c.Identifier, c.CreatedAt });
+        // The per-IP and per-environment send limits.
+        b.HasIndex(c => new { c.IpAddress, c.CreatedAt });
+        b.HasIndex(c => new { c.EnvironmentId, c.CreatedAt });
+    }
+}
+
+internal sealed class PasscodeFailureConfiguration : IEntityTypeConfiguration<PasscodeFailure>
+{
+    public void Configure(EntityTypeBuilder<PasscodeFailure> b)
+    {
+        b.ToTable("passcode_failures");
+        b.HasKey(f => f.Id);
+        b.Property(f => f.Id).ValueGeneratedOnAdd();
+        b.Property(f => f.EnvironmentId).HasMaxLength(64);
+        b.Property(f => f.Identifier).HasMaxLength(320);
+        b.HasIndex(f => new { f.EnvironmentId, f.Identifier, f.At });
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("outbox_messages");
+        b.HasKey(m => m.Id);
+        b.Property(m => m.Id).ValueGeneratedNever();
+        b.Property(m => m.EnvironmentId).HasMaxLength(64);
+        b.Property(m => m.Channel).HasConversion<string>().HasMaxLength(16);
+        b.Property(m => m.Recipient).HasMaxLength(320);
+        b.Property(m => m.Purpose).HasMaxLength(32);
+        b.Property(m => m.ProtectedContent).HasMaxLength(65536);
+        b.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        b.Property(m => m.LockedBy).HasMaxLength(64);
+        b.Property(m => m.LastError).HasMaxLength(1000);
+        b.HasOne<TesseraEnvironment>().WithMany().HasForeignKey(m => m.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
+        // What the dispatcher polls: due pending messages.
+        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        b.HasIndex(m => new { m.EnvironmentId, m.CreatedAt });
     }
 }
