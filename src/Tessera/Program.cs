@@ -4,6 +4,7 @@ using Tessera.Cli;
 using Tessera.Data;
 using Tessera.Health;
 using Tessera.Http;
+using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
 
@@ -26,6 +27,7 @@ public static partial class Program
             .AddTesseraSecrets()
             .AddTesseraSessions()
             .AddTesseraProfiles()
+            .AddTesseraPasscodes()
             .AddTesseraAdmin()
             .AddTesseraHttp();
         return builder;
@@ -35,11 +37,14 @@ public static partial class Program
     {
         var app = builder.Build();
         app.UseTesseraErrors();
+        app.UseTrustedProxies();
+        app.UseBrowserOrigins();
         app.MapHealthApi();
         app.MapOpenApi();
         app.MapSessionsApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();
+        app.MapPasswordlessApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Tessera.Clients;
 using Tessera.Data;
 using Tessera.Environments;
 using Tessera.Http;
+using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Security;
 using Tessera.Sessions;
@@ -43,6 +44,19 @@ public static class ServiceRegistration
     public static IServiceCollection AddTesseraProfiles(this IServiceCollection services)
     {
         services.AddScoped<ProfileStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddTesseraPasscodes(this IServiceCollection services)
+    {
+        services.AddOptions<PasscodeOptions>().BindConfiguration(PasscodeOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Lifetime > TimeSpan.Zero && o.Lifetime <= TimeSpan.FromHours(1), "Passcodes:Lifetime must be within (0, 1h].")
+            .Validate(o => o.ResendCooldown >= TimeSpan.Zero, "Passcodes:ResendCooldown must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<PasscodeHasher>();
+        services.AddScoped<PasscodeSignIn>();
+        // Passcodes are delivered through the outbox; TryAdd so the delivery feature's own registration is the same one.
+        services.TryAddScoped<Tessera.Delivery.Outbox>();
         return services;
     }
 

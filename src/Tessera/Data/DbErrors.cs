@@ -32,4 +32,13 @@ public static class DbErrors
         db.Database.IsNpgsql()
             ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM profiles WHERE id = {profileId} FOR UPDATE", cancellationToken)
             : Task.CompletedTask;
+
+    /// <summary>
+    /// Serializes passcode sends and answers for one identifier of one environment (cooldown, single use). PostgreSQL:
+    /// a transaction-scoped advisory lock on a hash of the pair; SQLite: writers are already serialized.
+    /// </summary>
+    public static Task LockIdentifierAsync(this TesseraDbContext db, string environmentId, string identifier, CancellationToken cancellationToken) =>
+        db.Database.IsNpgsql()
+            ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({environmentId + "\n" + identifier}, 0))", cancellationToken)
+            : Task.CompletedTask;
 }

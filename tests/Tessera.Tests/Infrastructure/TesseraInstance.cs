@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -29,7 +30,7 @@ public sealed class TesseraInstance : IAsyncDisposable
         Http = app.GetTestClient();
     }
 
-    public static async Task<TesseraInstance> StartAsync(DatabaseProvider provider, string connectionString, TimeProvider clock, IDictionary<string, string?>? settings = null)
+    public static async Task<TesseraInstance> StartAsync(DatabaseProvider provider, string connectionString, TimeProvider clock, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var builder = Program.CreateBuilder([]);
         builder.WebHost.UseTestServer();
@@ -44,6 +45,9 @@ public sealed class TesseraInstance : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton(clock);
+        // TestServer has no socket: a test names the connection's client IP with this header.
+        builder.Services.AddSingleton<IStartupFilter, TestConnectionIp>();
+        services?.Invoke(builder.Services);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = Program.BuildApp(builder);
@@ -81,6 +85,23 @@ public sealed class TesseraInstance : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>Sets the connection's remote IP from <c>X-Test-Connection-Ip</c>, as a socket would.</summary>
+internal sealed class TestConnectionIp : IStartupFilter
+{
+    public const string Header = "X-Test-Connection-Ip";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (http, proceed) =>
+        {
+            if (http.Request.Headers.TryGetValue(Header, out var ip) && System.Net.IPAddress.TryParse(ip, out var address))
+                http.Connection.RemoteIpAddress = address;
+            await proceed(http);
+        });
+        next(app);
+    };
 }
 
 public static class ResponseExtensions

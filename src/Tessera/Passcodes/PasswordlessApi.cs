@@ -1,0 +1,285 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Clients;
+using Tessera.Data;
+using Tessera.Delivery;
+using Tessera.Environments;
+using Tessera.Http;
+using Tessera.Profiles;
+using Tessera.Sessions;
+
+namespace Tessera.Passcodes;
+
+/// <summary>
+/// Passwordless sign-up and sign-in from browsers and apps (no credential): identify with an email or phone, then
+/// authenticate with the one-time passcode sent to it.
+/// </summary>
+public static class PasswordlessApi
+{
+    public static IEndpointRouteBuilder MapPasswordlessApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/users/session", IdentifyOrAuthenticateAsync).WithTags("Passwordless")
+            .WithSummary("Identify (sign up or send a passcode); with a passcode, authenticate");
+        routes.MapPut("/v1/users/session", AuthenticateAsync).WithTags("Passwordless")
+            .WithSummary("Trade a passcode for a session token");
+        return routes;
+    }
+
+    private static async Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn)
+    {
+        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
+        if (body.Error is { } error) return error;
+        var errors = new ValidationErrors();
+        var request = PasswordlessRequest.Parse(body.Root, errors);
+        if (errors.Any) return errors.ToResult();
+        return request.HasPasscode
+            ? await signIn.AuthenticateAsync(http, request, http.RequestAborted)
+            : await signIn.IdentifyAsync(http, request, http.RequestAborted);
+    }
+
+    private static async Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn)
+    {
+        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
+        if (body.Error is { } error) return error;
+        var errors = new ValidationErrors();
+        var request = PasswordlessRequest.Parse(body.Root, errors);
+        if (!request.HasPasscode) errors.Add("passcode", "is required");
+        if (errors.Any) return errors.ToResult();
+        return await signIn.AuthenticateAsync(http, request, http.RequestAborted);
+    }
+}
+
+/// <summary>The identify and authenticate flows, with every rule of the spec's Security section.</summary>
+public sealed class PasscodeSignIn(
+    TesseraDbContext db,
+    ProfileStore profiles,
+    SessionService sessions,
+    ProfileDirectory directory,
+    Outbox outbox,
+    PasscodeHasher hasher,
+    IOptions<PasscodeOptions> options,
+    TimeProvider clock)
+{
+    private readonly PasscodeOptions _options = options.Value;
+
+    private sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier);
+
+    private async Task<(Caller? Caller, IResult? Error)> ResolveAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
+    {
+        var found = await (from c in db.Clients.AsNoTracking()
+                           join e in db.Environments.AsNoTracking() on c.EnvironmentId equals e.Id
+                           where c.Id == request.ClientId
+                           select new { c, e }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
+            return (null, ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment."));
+        if (!BrowserOrigins.IsAllowed(http, found.c, found.e))
+            return (null, ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...)."));
+        var errors = new ValidationErrors();
+        var identifier = request.Identifier(found.c, errors);
+        if (identifier is null) return (null, errors.ToResult());
+        return (new Caller(found.c, found.e, identifier), null);
+    }
+
+    public async Task<IResult> IdentifyAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, error) = await ResolveAsync(http, request, cancellationToken);
+        if (caller is null) return error!;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+        var profile = await FindByIdentifierAsync(caller, cancellationToken);
+
+        if (profile is null)
+        {
+            if (!caller.Client.SignupsEnabled)
+                return ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles; sign in with an identifier that has one.");
+            if (!caller.Client.VerifyNewProfiles)
+            {
+                // Sign-up: a profile at once, its identifier unverified until a first passcode sign-in.
+                profile = profiles.Create(caller.Environment.Id, uuid: null);
+                SetIdentifier(profile, caller);
+                var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out _))
+                {
+                    // A concurrent sign-up took the identifier first: it now exists, so this caller must prove it.
+                    return ApiError.Result(409, "Identifier just registered", "Retry: a passcode will be sent.");
+                }
+                directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
+                return SessionCreated(http, issued);
+            }
+        }
+
+        var sent = await SendPasscodeAsync(http, caller, profile?.Id, cancellationToken);
+        if (sent is not null) return sent;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
+    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, string? profileId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var hourAgo = now.AddHours(-1);
+        var ip = Credentials.ClientIp(http);
+
+        var newest = await db.PasscodeChallenges.AsNoTracking()
+            .Where(c => c.EnvironmentId == caller.Environment.Id && c.Identifier == caller.Identifier)
+            .OrderByDescending(c => c.CreatedAt).Select(c => (DateTime?)c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (newest is { } last && now - last < _options.ResendCooldown)
+            return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
+
+        if (ip is not null)
+        {
+            var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo).CountAsync(cancellationToken);
+            if (byIp >= _options.MaxSendsPerIpPerHour)
+                return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
+        }
+        var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo).CountAsync(cancellationToken);
+        if (byEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
+            return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
+
+        var channel = caller.Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
+        var canSend = outbox.CanSend(channel);
+        if (!canSend && caller.Environment.Mode == EnvironmentMode.Production)
+            return ApiError.Result(503, "Delivery is not configured", $"Configure an {(channel == OutboxChannel.Email ? "SMTP" : "SMS")} provider for production environments.");
+
+        var code = PasscodeHasher.NewCode();
+        var challengeId = Guid.NewGuid();
+        var challenge = new PasscodeChallenge
+        {
+            Id = challengeId,
+            EnvironmentId = caller.Environment.Id,
+            ClientId = caller.Client.Id,
+            Identifier = caller.Identifier,
+            ProfileId = profileId,
+            CreatedAt = now,
+            ExpiresAt = now + _options.Lifetime,
+            IpAddress = ip,
+            CodeHash = hasher.Hash(challengeId, code),
+        };
+        db.PasscodeChallenges.Add(challenge);
+        var content = channel == OutboxChannel.Email
+            ? MessageTemplates.PasscodeEmail(caller.Client.Name, code, _options.Lifetime)
+            : MessageTemplates.PasscodeSms(caller.Client.Name, code, _options.Lifetime);
+        outbox.Enqueue(caller.Environment.Id, channel, caller.Identifier, "passcode", content, challenge.ExpiresAt, captureOnly: !canSend);
+        return null;
+    }
+
+    public async Task<IResult> AuthenticateAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, error) = await ResolveAsync(http, request, cancellationToken);
+        if (caller is null) return error!;
+        var passcode = request.Passcode ?? "";
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+
+        var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
+        PasscodeChallenge? challenge = null;
+        if (!sandboxCode)
+        {
+            var hourAgo = now.AddHours(-1);
+            var failures = await db.PasscodeFailures
+                .Where(f => f.EnvironmentId == caller.Environment.Id && f.Identifier == caller.Identifier && f.At > hourAgo)
+                .OrderBy(f => f.At).Select(f => f.At).ToListAsync(cancellationToken);
+            if (failures.Count >= _options.MaxFailuresPerIdentifierPerHour)
+            {
+                var oldest = failures[failures.Count - _options.MaxFailuresPerIdentifierPerHour];
+                return ApiError.TooManyRequests(http, (int)Math.Ceiling((oldest.AddHours(1) - now).TotalSeconds), "Too many wrong passcodes for this identifier");
+            }
+
+            // Only the newest challenge of the identifier counts: a resend supersedes the code before it.
+            challenge = await db.PasscodeChallenges
+                .Where(c => c.EnvironmentId == caller.Environment.Id && c.Identifier == caller.Identifier)
+                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            if (challenge is not null && challenge.ConsumedAt is null && challenge.ExpiresAt > now
+                && challenge.FailedAttempts >= _options.MaxAttemptsPerChallenge)
+                return ApiError.TooManyRequests(http, (int)Math.Ceiling((challenge.ExpiresAt - now).TotalSeconds), "Too many wrong passcodes: request a new one");
+
+            var live = challenge is not null && challenge.ConsumedAt is null && challenge.ExpiresAt > now;
+            // Hash even when there is nothing to compare against, so timing does not tell whether a challenge exists.
+            var right = hasher.Matches(challenge?.Id ?? Guid.Empty, passcode, challenge?.CodeHash ?? new byte[32]) && live;
+            if (!right)
+            {
+                if (live) challenge!.FailedAttempts++;
+                db.PasscodeFailures.Add(new PasscodeFailure { EnvironmentId = caller.Environment.Id, Identifier = caller.Identifier, At = now });
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return WrongPasscode(http);
+            }
+            challenge!.ConsumedAt = now;
+        }
+
+        var profile = challenge?.ProfileId is { } profileId
+            ? await db.Profiles.FirstOrDefaultAsync(p => p.Id == profileId && p.EnvironmentId == caller.Environment.Id, cancellationToken)
+            : null;
+        profile ??= await FindByIdentifierAsync(caller, cancellationToken);
+        if (profile is null)
+        {
+            if (!caller.Client.SignupsEnabled)
+                return ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles.");
+            profile = profiles.Create(caller.Environment.Id, uuid: null);
+            SetIdentifier(profile, caller);
+        }
+
+        // The first passcode sign-in proves the identifier: anything issued before it (e.g. to someone who signed
+        // up with this identifier without proving it) is revoked, against pre-account-takeover.
+        var revoked = new List<Sessions.Revocation>();
+        if (MarkVerified(profile, caller, now)) revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
+
+        var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        sessions.ApplyLocally(revoked);
+        directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
+        return SessionCreated(http, issued);
+    }
+
+    private static IResult WrongPasscode(HttpContext http)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return ApiError.NotAuthenticated("The passcode is wrong, expired or already used: request a new one and try again.");
+    }
+
+    private static IResult SessionCreated(HttpContext http, IssuedSession issued)
+    {
+        http.Response.Headers.Authorization = "Bearer " + issued.Token;
+        return TypedResults.Json(SessionView.From(issued), statusCode: StatusCodes.Status201Created);
+    }
+
+    private Task<Profile?> FindByIdentifierAsync(Caller caller, CancellationToken cancellationToken) =>
+        caller.Client.Strategy == AuthStrategy.Email
+            ? db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Email == caller.Identifier, cancellationToken)
+            : db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Phone == caller.Identifier, cancellationToken);
+
+    private static void SetIdentifier(Profile profile, Caller caller)
+    {
+        if (caller.Client.Strategy == AuthStrategy.Email) profile.Email = caller.Identifier;
+        else profile.Phone = caller.Identifier;
+    }
+
+    /// <returns>True when this is the identifier's first verification.</returns>
+    private static bool MarkVerified(Profile profile, Caller caller, DateTime now)
+    {
+        if (caller.Client.Strategy == AuthStrategy.Email)
+        {
+            if (profile.EmailVerifiedAt is not null) return false;
+            profile.EmailVerifiedAt = now;
+        }
+        else
+        {
+            if (profile.PhoneVerifiedAt is not null) return false;
+            profile.PhoneVerifiedAt = now;
+        }
+        profile.UpdatedAt = now;
+        return true;
+    }
+}
