@@ -24,6 +24,7 @@ public static class TesseraCli
         var root = new RootCommand("Tessera: sessions and passwordless authentication for fintech apps.")
         {
             Serve(), Init(), Migrate(), Environments(), ApiKeys(), Clients(), Profiles(),
+            OutboxCommands.Outbox(),
         };
         root.Options.Add(Json);
         root.TreatUnmatchedTokensAsErrors = false;
@@ -219,10 +220,13 @@ public static class TesseraCli
 
     private static IEnumerable<string> ConfigArgs(ParseResult parse) => parse.UnmatchedTokens;
 
-    private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken, bool migrateFirst = true)
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken, bool migrateFirst = true)
     {
         var builder = Program.CreateBuilder(ConfigArgs(parse).ToArray());
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command's stdout is its answer (often --json): logs go to stderr, warnings and worse only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
         await using var app = Program.BuildApp(builder);
         await using var scope = app.Services.CreateAsyncScope();
         try
@@ -293,9 +297,9 @@ public static class TesseraCli
         _ => null,
     };
 
-    private static string Iso(DateTime value) => value.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Iso(DateTime value) => value.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void Output(ParseResult parse, object json, Action text)
+    internal static void Output(ParseResult parse, object json, Action text)
     {
         if (parse.GetValue(Json)) Console.WriteLine(JsonSerializer.Serialize(json, CliJson));
         else text();
@@ -303,7 +307,7 @@ public static class TesseraCli
 
     private static readonly JsonSerializerOptions CliJson = new(TesseraJson.Options) { WriteIndented = true };
 
-    private static void Table(string[] headers, IEnumerable<string[]> rows)
+    internal static void Table(string[] headers, IEnumerable<string[]> rows)
     {
         var all = rows.ToList();
         var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
@@ -312,7 +316,7 @@ public static class TesseraCli
         if (all.Count == 0) Console.WriteLine("(none)");
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine($"error: {message}");
         return 1;

@@ -1,0 +1,97 @@
+// Drives a live Tessera with @quiltt/core, unmodified. The SDK derives its hosts from QUILTT_API_DOMAIN
+// (auth.<domain>, api.<domain>); fetch is wrapped before the SDK is imported so those hosts reach the local server.
+import { execFileSync } from 'node:child_process'
+import assert from 'node:assert/strict'
+
+const base = process.env.TESSERA_URL
+const domain = 'tessera.test'
+const realFetch = globalThis.fetch
+globalThis.fetch = (input, init) => {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+  if (url.hostname.endsWith(`.${domain}`)) return realFetch(new URL(url.pathname + url.search, base), init)
+  return realFetch(input, init)
+}
+process.env.QUILTT_API_DOMAIN = domain
+process.env.QUILTT_API_INSECURE = 'true'
+const { AuthAPI, JsonWebTokenParse } = await import('@quiltt/core')
+
+const clientId = process.env.CLIENT_ID
+const environmentId = process.env.ENVIRONMENT_ID
+const apiSecret = process.env.API_SECRET
+const cli = JSON.parse(process.env.TESSERA_CLI)
+const auth = new AuthAPI(clientId)
+
+let passed = 0
+const check = async (name, fn) => {
+  await fn()
+  passed++
+  console.log(`ok - ${name}`)
+}
+
+const latestPasscode = (recipient) => {
+  const out = execFileSync(cli[0], [...cli.slice(1, 2), 'outbox', 'list', '--environment', environmentId, '--json', ...cli.slice(2)], { encoding: 'utf8' })
+  const messages = JSON.parse(out).filter((m) => m.recipient === recipient)
+  messages.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+  const code = messages[0]?.text?.match(/\b\d{6}\b/)?.[0]
+  assert.ok(code, `a passcode for ${recipient} in the outbox`)
+  return code
+}
+
+const email = `sdk-${Date.now()}@example.com`
+let token
+
+await check('identify of a new email returns 201 with a token the SDK can parse', async () => {
+  const response = await auth.identify({ email })
+  assert.equal(response.status, 201)
+  token = response.data.token
+  const jwt = JsonWebTokenParse(token)
+  assert.ok(jwt, 'JsonWebTokenParse accepts the token')
+  assert.equal(jwt.claims.eid, environmentId)
+  assert.ok(jwt.claims.exp > Date.now() / 1000)
+  assert.equal(response.headers.get('authorization'), `Bearer ${token}`)
+})
+
+await check('identify of an existing email returns 202', async () => {
+  const response = await auth.identify({ email })
+  assert.equal(response.status, 202)
+})
+
+await check('authenticate with a wrong passcode returns 401', async () => {
+  const real = latestPasscode(email)
+  const response = await auth.authenticate({ email, passcode: real === '123456' ? '654321' : '123456' })
+  assert.equal(response.status, 401)
+})
+
+await check('authenticate with the passcode from the outbox returns 201', async () => {
+  const response = await auth.authenticate({ email, passcode: latestPasscode(email) })
+  assert.equal(response.status, 201)
+  token = response.data.token
+  assert.ok(JsonWebTokenParse(token))
+})
+
+await check('ping of a live token returns 200', async () => {
+  const response = await auth.ping(token)
+  assert.equal(response.status, 200)
+  assert.equal(response.data.token, token)
+})
+
+await check('revoke returns 204, then ping returns 401', async () => {
+  assert.equal((await auth.revoke(token)).status, 204)
+  assert.equal((await auth.ping(token)).status, 401)
+})
+
+await check('importSession of a server-issued token (as @quiltt/react does it: parse, environment, ping)', async () => {
+  const issued = await realFetch(new URL('/v1/users/sessions', base), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${apiSecret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: `server-${Date.now()}@example.com` }),
+  })
+  assert.equal(issued.status, 201)
+  const serverToken = (await issued.json()).token
+  const jwt = JsonWebTokenParse(serverToken)
+  assert.ok(jwt)
+  assert.equal(jwt.claims.eid, environmentId)
+  assert.equal((await auth.ping(serverToken)).status, 200)
+})
+
+console.log(`quiltt-sdk: ${passed} checks passed`)
