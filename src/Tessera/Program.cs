@@ -28,6 +28,7 @@ public static partial class Program
             .AddTesseraSessions()
             .AddTesseraProfiles()
             .AddTesseraPasscodes()
+            .AddTesseraDelivery()
             .AddTesseraAdmin()
             .AddTesseraHttp();
         return builder;
