@@ -23,6 +23,9 @@ public sealed class DatabaseOptions
     /// (run <c>tessera migrate</c> once per deploy instead, so instances never race on schema changes).</summary>
     public bool? MigrateOnStart { get; set; }
 
+    /// <summary>SQLite's <c>synchronous</c> setting: <c>normal</c> (default, safe in WAL mode against process crashes) or <c>full</c>.</summary>
+    public string SqliteSynchronous { get; set; } = "normal";
+
     public string EffectiveConnectionString => Provider switch
     {
         DatabaseProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/tessera.db" : ConnectionString,

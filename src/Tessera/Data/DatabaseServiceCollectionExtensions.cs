@@ -13,6 +13,7 @@ public static class DatabaseServiceCollectionExtensions
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(o => o.Provider == DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Database:ConnectionString is required when Database:Provider is postgres.")
+            .Validate(o => o.SqliteSynchronous is "normal" or "full", "Database:SqliteSynchronous must be normal or full.")
             .ValidateOnStart();
 
         services.AddDbContextPool<TesseraDbContext>((sp, options) =>
@@ -24,6 +25,7 @@ public static class DatabaseServiceCollectionExtensions
                     var builder = new SqliteConnectionStringBuilder(db.EffectiveConnectionString);
                     EnsureDirectoryFor(builder.DataSource);
                     options.UseSqlite(builder.ConnectionString);
+                    options.AddInterceptors(new SqlitePragmas(db.SqliteSynchronous));
                     break;
                 case DatabaseProvider.Postgres:
                     options.UseNpgsql(db.EffectiveConnectionString);

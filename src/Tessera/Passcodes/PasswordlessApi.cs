@@ -86,7 +86,7 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
         var profile = await FindByIdentifierAsync(caller, cancellationToken);
 
@@ -137,11 +137,14 @@ public sealed class PasscodeSignIn(
 
         if (ip is not null)
         {
-            var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo).CountAsync(cancellationToken);
+            // Counting stops at the limit, so the cost stays flat however busy the hour was.
+            var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
+                .Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
             if (byIp >= _options.MaxSendsPerIpPerHour)
                 return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
         }
-        var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo).CountAsync(cancellationToken);
+        var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
+            .Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
         if (byEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
@@ -179,7 +182,7 @@ public sealed class PasscodeSignIn(
         var passcode = request.Passcode ?? "";
         var now = clock.GetUtcNow().UtcDateTime;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
 
         var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;

@@ -108,7 +108,7 @@ public static class ProfilesApi
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> DeleteAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, string id)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+        await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
         var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
         if (profile is null) return ApiError.NotFound("Profile");
         var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);

@@ -39,7 +39,7 @@ public static class SessionsApi
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
         for (var attempt = 0; ; attempt++)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+            await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
             var (profile, created, notFound) = await ResolveProfileAsync(db, profiles, environmentId, input, http.RequestAborted);
             if (notFound) return ApiError.NotFound("Profile");
 
