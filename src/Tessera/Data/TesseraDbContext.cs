@@ -11,8 +11,12 @@ using Tessera.Sessions;
 
 namespace Tessera.Data;
 
-/// <summary>The one DbContext. Tables and columns are snake_case so both databases read naturally.</summary>
-public sealed class TesseraDbContext(DbContextOptions<TesseraDbContext> options) : DbContext(options)
+/// <summary>
+/// The one DbContext. Tables and columns are snake_case so both databases read naturally. Features may add their
+/// DbSets in a partial file of their own (<c>TesseraDbContext.Feature.cs</c>) and their configurations anywhere in
+/// the assembly: they are picked up by <c>ApplyConfigurationsFromAssembly</c>.
+/// </summary>
+public sealed partial class TesseraDbContext(DbContextOptions<TesseraDbContext> options) : DbContext(options)
 {
     public DbSet<TesseraEnvironment> Environments => Set<TesseraEnvironment>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
