@@ -5,348 +5,21 @@ using Tessera.GraphQL.Types;
 
 namespace Tessera.GraphQL.Execution;
 
-/// <summary>The state of one execution.</summary>
-internal sealed class ExecutionContext
-{
-    private readonly List<GraphQLError> _errors = [];
-
-    public required Schema Schema { get; init; }
-
-    public required OperationDefinitionNode Operation { get; init; }
-
-    public required Dictionary<string, FragmentDefinitionNode> Fragments { get; init; }
-
-    public required IReadOnlyDictionary<string, object?> Variables { get; init; }
-
-    public object? RootValue { get; init; }
-
-    public object? UserContext { get; init; }
-
-    public IServiceProvider? Services { get; init; }
-
-    public CancellationToken CancellationToken { get; init; }
-
-    public DataLoaderRegistry DataLoaders { get; } = new();
-
-    public void AddError(GraphQLError error)
-    {
-        lock (_errors)
-        {
-            _errors.Add(error);
-        }
-    }
-
-    public IReadOnlyList<GraphQLError> Errors
-    {
-        get
-        {
-            lock (_errors)
-            {
-                return _errors.ToArray();
-            }
-        }
-    }
-}
-
-/// <summary>Fields of one response key, merged across the selections that ask for it, with per-execution caches.</summary>
-internal sealed class CollectedField
-{
-    private static readonly IReadOnlyDictionary<string, object?> s_noArguments = new Dictionary<string, object?>();
-    private FieldNode[] _nodes;
-    private int _count;
-    private IReadOnlyDictionary<string, object?>? _arguments;
-    private GraphQLError? _argumentError;
-    private ObjectType? _subType;
-    private CollectedField[]? _subFields;
-    private Dictionary<ObjectType, CollectedField[]>? _moreSubFields;
-
-    public CollectedField(string responseName, FieldNode node, FieldDefinition definition)
-    {
-        ResponseName = responseName;
-        _nodes = [node];
-        _count = 1;
-        Definition = definition;
-    }
-
-    public string ResponseName { get; }
-
-    public FieldDefinition Definition { get; }
-
-    public FieldNode First => _nodes[0];
-
-    public IReadOnlyList<FieldNode> Nodes
-    {
-        get
-        {
-            if (_nodes.Length != _count)
-            {
-                Array.Resize(ref _nodes, _count);
-            }
-
-            return _nodes;
-        }
-    }
-
-    public void Add(FieldNode node)
-    {
-        if (_count == _nodes.Length)
-        {
-            Array.Resize(ref _nodes, _count * 2);
-        }
-
-        _nodes[_count++] = node;
-    }
-
-    public IReadOnlyList<SourceLocation>? Locations()
-    {
-        var list = new List<SourceLocation>(_count);
-        for (var i = 0; i < _count; i++)
-        {
-            var location = _nodes[i].Location;
-            if (location.Line > 0)
-            {
-                list.Add(new SourceLocation(location.Line, location.Column));
-            }
-        }
-
-        return list;
-    }
-
-    public IReadOnlyDictionary<string, object?> GetArguments(ExecutionContext context)
-    {
-        if (Definition.Arguments.Count == 0)
-        {
-            return s_noArguments;
-        }
-
-        if (_argumentError is not null)
-        {
-            throw _argumentError;
-        }
-
-        if (_arguments is not null)
-        {
-            return _arguments;
-        }
-
-        try
-        {
-            return _arguments = ValueCoercion.GetArgumentValues(Definition.Arguments, First.Arguments, context.Variables, First);
-        }
-        catch (GraphQLError error)
-        {
-            _argumentError = error;
-            throw;
-        }
-    }
-
-    public CollectedField[] GetSubFields(ExecutionContext context, ObjectType type)
-    {
-        if (ReferenceEquals(_subType, type))
-        {
-            return _subFields!;
-        }
-
-        if (_subType is null)
-        {
-            _subFields = FieldCollector.CollectSubfields(context, type, this);
-            _subType = type;
-            return _subFields;
-        }
-
-        _moreSubFields ??= [];
-        if (!_moreSubFields.TryGetValue(type, out var fields))
-        {
-            fields = FieldCollector.CollectSubfields(context, type, this);
-            _moreSubFields[type] = fields;
-        }
-
-        return fields;
-    }
-}
-
-/// <summary>CollectFields (spec 6.3.2) with <c>@skip</c> / <c>@include</c> and fragment type conditions.</summary>
-internal static class FieldCollector
-{
-    public static CollectedField[] CollectFields(ExecutionContext context, ObjectType type, SelectionSetNode selectionSet)
-    {
-        var fields = new List<CollectedField>();
-        Dictionary<string, CollectedField>? index = null;
-        HashSet<string>? visited = null;
-        Collect(context, type, selectionSet, fields, ref index, ref visited);
-        return fields.ToArray();
-    }
-
-    public static CollectedField[] CollectSubfields(ExecutionContext context, ObjectType type, CollectedField field)
-    {
-        var fields = new List<CollectedField>();
-        Dictionary<string, CollectedField>? index = null;
-        HashSet<string>? visited = null;
-        foreach (var node in field.Nodes)
-        {
-            if (node.SelectionSet is not null)
-            {
-                Collect(context, type, node.SelectionSet, fields, ref index, ref visited);
-            }
-        }
-
-        return fields.ToArray();
-    }
-
-    private static void Collect(ExecutionContext context, ObjectType type, SelectionSetNode selectionSet, List<CollectedField> fields,
-        ref Dictionary<string, CollectedField>? index, ref HashSet<string>? visited)
-    {
-        foreach (var selection in selectionSet.Selections)
-        {
-            switch (selection)
-            {
-                case FieldNode field:
-                {
-                    if (!ShouldInclude(context, field.Directives))
-                    {
-                        continue;
-                    }
-
-                    var name = field.ResponseName;
-                    var existing = Find(fields, index, name);
-                    if (existing is not null)
-                    {
-                        existing.Add(field);
-                        continue;
-                    }
-
-                    var definition = context.Schema.GetFieldDefinition(type, field.Name.Value);
-                    if (definition is null)
-                    {
-                        continue; // unknown fields are not executed (validation reports them)
-                    }
-
-                    var collected = new CollectedField(name, field, definition);
-                    fields.Add(collected);
-                    if (index is not null)
-                    {
-                        index[name] = collected;
-                    }
-                    else if (fields.Count > 8)
-                    {
-                        index = new Dictionary<string, CollectedField>(StringComparer.Ordinal);
-                        foreach (var f in fields)
-                        {
-                            index.TryAdd(f.ResponseName, f);
-                        }
-                    }
-
-                    break;
-                }
-
-                case InlineFragmentNode inline:
-                    if (!ShouldInclude(context, inline.Directives) || !DoesFragmentConditionMatch(context.Schema, inline.TypeCondition, type))
-                    {
-                        continue;
-                    }
-
-                    Collect(context, type, inline.SelectionSet, fields, ref index, ref visited);
-                    break;
-                case FragmentSpreadNode spread:
-                {
-                    var fragmentName = spread.Name.Value;
-                    if ((visited is not null && visited.Contains(fragmentName)) || !ShouldInclude(context, spread.Directives))
-                    {
-                        continue;
-                    }
-
-                    (visited ??= new HashSet<string>(StringComparer.Ordinal)).Add(fragmentName);
-                    if (!context.Fragments.TryGetValue(fragmentName, out var fragment) ||
-                        !DoesFragmentConditionMatch(context.Schema, fragment.TypeCondition, type))
-                    {
-                        continue;
-                    }
-
-                    Collect(context, type, fragment.SelectionSet, fields, ref index, ref visited);
-                    break;
-                }
-            }
-        }
-    }
-
-    private static CollectedField? Find(List<CollectedField> fields, Dictionary<string, CollectedField>? index, string name)
-    {
-        if (index is not null)
-        {
-            return index.GetValueOrDefault(name);
-        }
-
-        foreach (var field in fields)
-        {
-            if ((object)field.ResponseName == name || field.ResponseName == name)
-            {
-                return field;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool DoesFragmentConditionMatch(Schema schema, NamedTypeNode? condition, ObjectType type)
-    {
-        if (condition is null)
-        {
-            return true;
-        }
-
-        var conditionType = schema.GetType(condition.Name.Value);
-        if (ReferenceEquals(conditionType, type))
-        {
-            return true;
-        }
-
-        return conditionType is not null && conditionType.IsAbstractType && schema.IsSubType(conditionType, type);
-    }
-
-    internal static bool ShouldInclude(ExecutionContext context, IReadOnlyList<DirectiveNode> directives)
-    {
-        if (directives.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var directive in directives)
-        {
-            var name = directive.Name.Value;
-            if (name != "skip" && name != "include")
-            {
-                continue;
-            }
-
-            var definition = name == "skip" ? DirectiveDefinition.Skip : DirectiveDefinition.Include;
-            var values = ValueCoercion.GetArgumentValues(definition.Arguments, directive.Arguments, context.Variables, directive);
-            var condition = values.TryGetValue("if", out var value) && value is true;
-            if (name == "skip" && condition)
-            {
-                return false;
-            }
-
-            if (name == "include" && !condition)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-}
-
 /// <summary>ExecuteOperation, ExecuteSelectionSet, ExecuteField and CompleteValue (spec 6.2-6.4).</summary>
 internal static class ExecutionEngine
 {
     /// <summary>Marks a position that must become null but is non-null: the parent takes the null instead.</summary>
     internal static readonly object Bubble = new();
 
-    public static async ValueTask<ExecutionResult> ExecuteAsync(ExecutionRequest request, DocumentNode document, CancellationToken cancellationToken)
+    private static readonly Dictionary<string, FragmentDefinitionNode> s_noFragments = new(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, object?> s_noVariables = new Dictionary<string, object?>();
+
+    public static async ValueTask<ExecutionResult> ExecuteAsync(ExecutionRequest request, DocumentNode document, CancellationToken cancellationToken,
+        DocumentPlan? plan = null)
     {
         var schema = request.Schema;
         OperationDefinitionNode? operation = null;
-        var fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
+        Dictionary<string, FragmentDefinitionNode>? fragments = null;
         foreach (var definition in document.Definitions)
         {
             switch (definition)
@@ -368,7 +41,7 @@ internal static class ExecutionEngine
 
                     break;
                 case FragmentDefinitionNode fragment:
-                    fragments[fragment.Name!.Value] = fragment;
+                    (fragments ??= new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal))[fragment.Name!.Value] = fragment;
                     break;
             }
         }
@@ -395,12 +68,20 @@ internal static class ExecutionEngine
         IReadOnlyDictionary<string, object?> variables;
         if (operation.VariableDefinitions.Count == 0)
         {
-            variables = new Dictionary<string, object?>();
+            variables = s_noVariables;
         }
         else
         {
             var variableErrors = new List<GraphQLError>();
-            variables = ValueCoercion.CoerceVariableValues(schema, operation.VariableDefinitions, rawVariables, variableErrors);
+            try
+            {
+                variables = ValueCoercion.CoerceVariableValues(schema, operation.VariableDefinitions, rawVariables, variableErrors);
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                return ExecutionResult.FromErrors([new GraphQLError("Variable values are nested too deeply.")]);
+            }
+
             if (variableErrors.Count > 0)
             {
                 return ExecutionResult.FromErrors(variableErrors);
@@ -411,7 +92,7 @@ internal static class ExecutionEngine
         {
             Schema = schema,
             Operation = operation,
-            Fragments = fragments,
+            Fragments = fragments ?? s_noFragments,
             Variables = variables,
             RootValue = request.RootValue,
             UserContext = request.UserContext,
@@ -429,7 +110,9 @@ internal static class ExecutionEngine
         object? data;
         try
         {
-            var fields = FieldCollector.CollectFields(context, rootType, operation.SelectionSet);
+            var fields = plan is not null
+                ? plan.GetRootFields(operation, context, rootType)
+                : FieldCollector.CollectFields(context, rootType, operation.SelectionSet);
             var pending = operation.Operation == OperationType.Mutation
                 ? ExecuteFieldsSeriallyAsync(context, rootType, request.RootValue, fields)
                 : ExecuteFields(context, rootType, request.RootValue, fields, null);
@@ -438,6 +121,11 @@ internal static class ExecutionEngine
         catch (GraphQLError error)
         {
             context.AddError(error);
+            data = null;
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            context.AddError(new GraphQLError("Document is nested too deeply to execute."));
             data = null;
         }
 
@@ -457,19 +145,26 @@ internal static class ExecutionEngine
                 continue;
             }
 
-            await Task.WhenAny(task, loaders.WhenPendingAsync()).ConfigureAwait(false);
+            var woken = await Task.WhenAny(task, loaders.WhenPendingAsync()).ConfigureAwait(false);
+            if (woken != task)
+            {
+                // A load was queued by a resolver resuming from other work: let the continuations that are ready
+                // run first so their loads join the same batch.
+                await Task.Yield();
+            }
         }
 
         return await task.ConfigureAwait(false);
     }
 
-    private static async ValueTask<object?> ExecuteFieldsSeriallyAsync(ExecutionContext context, ObjectType type, object? source, CollectedField[] fields)
+    private static async ValueTask<object?> ExecuteFieldsSeriallyAsync(ExecutionContext context, ObjectType type, object? source, FieldSet fieldSet)
     {
-        var result = new ResponseObject(fields);
+        var fields = fieldSet.Fields;
+        var result = new ResponseObject(fieldSet);
         for (var i = 0; i < fields.Length; i++)
         {
             var field = fields[i];
-            var value = ExecuteField(context, type, source, field, new ResponsePath(null, field.ResponseName, 0));
+            var value = ExecuteField(context, type, source, field, new PathRef(null, field.ResponseName, 0), null, i);
             // The top-level loop dispatches DataLoader batches while this awaits.
             var completed = value.IsCompletedSuccessfully ? value.Result : await value.ConfigureAwait(false);
             if (completed == Bubble)
@@ -483,14 +178,28 @@ internal static class ExecutionEngine
         return result;
     }
 
-    private static ValueTask<object?> ExecuteFields(ExecutionContext context, ObjectType type, object? source, CollectedField[] fields, ResponsePath? path)
+    private static ValueTask<object?> ExecuteFields(ExecutionContext context, ObjectType type, object? source, FieldSet fieldSet, ResponsePath? path)
     {
-        var result = new ResponseObject(fields);
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new GraphQLError("Document is nested too deeply to execute.");
+        }
+
+        var fields = fieldSet.Fields;
+        var prefetched = source is JsonElement { ValueKind: JsonValueKind.Object } element ? fieldSet.Prefetch(element) : null;
+        var result = new ResponseObject(fieldSet);
         List<(int Index, ValueTask<object?> Value)>? pending = null;
         for (var i = 0; i < fields.Length; i++)
         {
             var field = fields[i];
-            var value = ExecuteField(context, type, source, field, new ResponsePath(path, field.ResponseName, 0));
+            if (prefetched is not null && field.JsonLeaf != JsonLeafKind.None && TryJsonLeafFast(field, prefetched[i], out var leaf))
+            {
+                // Hot path for JSON data: a built-in scalar already of the right JSON kind needs no resolver and no coercion.
+                result.Values[i] = leaf;
+                continue;
+            }
+
+            var value = ExecuteField(context, type, source, field, new PathRef(path, field.ResponseName, 0), prefetched, i);
             if (value.IsCompletedSuccessfully)
             {
                 var completed = value.Result;
@@ -508,6 +217,34 @@ internal static class ExecutionEngine
         }
 
         return pending is null ? new ValueTask<object?>(result) : AwaitFieldsAsync(result, pending);
+    }
+
+    private static bool TryJsonLeafFast(CollectedField field, object? value, out object? leaf)
+    {
+        leaf = value;
+        if (value is null)
+        {
+            return !field.IsNonNullLeaf;
+        }
+
+        var element = (JsonElement)value;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return field.JsonLeaf == JsonLeafKind.String;
+            case JsonValueKind.Number:
+                // Negative zero is printed "0" by JavaScript: leave it to the slow path, which normalizes it.
+                return (field.JsonLeaf == JsonLeafKind.Float || (field.JsonLeaf == JsonLeafKind.Int && element.TryGetInt32(out _)))
+                    && IsPlainNumber(element);
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return field.JsonLeaf == JsonLeafKind.Boolean;
+            case JsonValueKind.Null:
+                leaf = null;
+                return !field.IsNonNullLeaf;
+            default:
+                return false;
+        }
     }
 
     private static async ValueTask<object?> AwaitFieldsAsync(ResponseObject result, List<(int Index, ValueTask<object?> Value)> pending)
@@ -529,7 +266,8 @@ internal static class ExecutionEngine
         return bubble ? Bubble : result;
     }
 
-    private static ValueTask<object?> ExecuteField(ExecutionContext context, ObjectType parentType, object? source, CollectedField field, ResponsePath path)
+    private static ValueTask<object?> ExecuteField(ExecutionContext context, ObjectType parentType, object? source, CollectedField field, PathRef path,
+        object?[]? prefetched, int position)
     {
         var definition = field.Definition;
         if (ReferenceEquals(definition, Introspection.TypeNameMetaField))
@@ -545,11 +283,11 @@ internal static class ExecutionEngine
             var resolver = definition.Resolver;
             if (resolver is null)
             {
-                resolved = JsonValues.GetProperty(source, definition.Name);
+                resolved = prefetched is not null ? prefetched[position] : JsonValues.GetProperty(source, definition);
             }
             else
             {
-                var resolveContext = new ResolveFieldContext(context, source, arguments, definition, parentType, field.Nodes, path);
+                var resolveContext = new ResolveFieldContext(context, source, arguments, definition, parentType, field.Nodes, path.Materialize());
                 var value = resolver(resolveContext);
                 if (!value.IsCompletedSuccessfully)
                 {
@@ -559,7 +297,7 @@ internal static class ExecutionEngine
                 resolved = value.Result;
             }
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (error is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
             context.AddError(Located(error, field, path));
             return new ValueTask<object?>(definition.Type is NonNullType ? Bubble : null);
@@ -582,7 +320,7 @@ internal static class ExecutionEngine
     }
 
     private static async ValueTask<object?> ResolveAndCompleteAsync(ExecutionContext context, ValueTask<object?> value, ObjectType parentType,
-        CollectedField field, ResponsePath path)
+        CollectedField field, PathRef path)
     {
         var type = field.Definition.Type;
         object? resolved;
@@ -600,14 +338,16 @@ internal static class ExecutionEngine
         return completed == Bubble && type is not NonNullType ? null : completed;
     }
 
-    internal static GraphQLError Located(Exception error, CollectedField field, ResponsePath path)
+    internal static GraphQLError Located(Exception error, CollectedField field, PathRef path)
     {
+        // Like graphql-js locatedError: an error that already points at nodes (e.g. an argument value) keeps them.
         var graphQLError = error as GraphQLError;
-        return new GraphQLError(error.Message, field.Locations(), path.ToList(), graphQLError?.Extensions, graphQLError?.InnerException ?? error);
+        return new GraphQLError(error.Message, graphQLError?.Locations ?? field.Locations(), path.ToList(), graphQLError?.Extensions,
+            graphQLError?.InnerException ?? error);
     }
 
     private static ValueTask<object?> CompleteValue(ExecutionContext context, GraphQLType type, ObjectType parentType, CollectedField field,
-        object? result, ResponsePath path)
+        object? result, PathRef path)
     {
         if (type is NonNullType nonNull)
         {
@@ -625,8 +365,19 @@ internal static class ExecutionEngine
             return new ValueTask<object?>((object?)null);
         }
 
+        if (result is JsonElement leaf && TryCompleteJsonLeaf(type, leaf, result, out var fast))
+        {
+            return new ValueTask<object?>(fast);
+        }
+
         try
         {
+            if (result is Exception returnedError)
+            {
+                // A resolver may return an error instead of throwing it (graphql-js does the same).
+                throw returnedError;
+            }
+
             switch (type)
             {
                 case ScalarType scalar:
@@ -653,14 +404,64 @@ internal static class ExecutionEngine
                 }
             }
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (error is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
             context.AddError(Located(error, field, path));
             return new ValueTask<object?>(Bubble);
         }
     }
 
-    private static object? CheckNonNull(ExecutionContext context, object? completed, ObjectType parentType, CollectedField field, ResponsePath path)
+    /// <summary>
+    /// Built-in scalars and name-valued enums read from JSON data need no conversion when the JSON already has the
+    /// right kind: the element is kept and written as is (no string decoding and re-encoding).
+    /// </summary>
+    private static bool TryCompleteJsonLeaf(GraphQLType type, JsonElement element, object boxed, out object? completed)
+    {
+        completed = boxed;
+        switch (type)
+        {
+            case ScalarType scalar when scalar.IsSpecifiedScalar:
+                switch (element.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        return ReferenceEquals(scalar, ScalarType.String) || ReferenceEquals(scalar, ScalarType.ID);
+                    case JsonValueKind.Number:
+                        return (ReferenceEquals(scalar, ScalarType.Float) || (ReferenceEquals(scalar, ScalarType.Int) && element.TryGetInt32(out _)))
+                            && IsPlainNumber(element);
+                    case JsonValueKind.True:
+                    case JsonValueKind.False:
+                        return ReferenceEquals(scalar, ScalarType.Boolean);
+                    default:
+                        return false;
+                }
+
+            case EnumType enumType when element.ValueKind == JsonValueKind.String:
+                foreach (var value in enumType.Values)
+                {
+                    if (value.Value is string name && (object)name == value.Name && element.ValueEquals(name))
+                    {
+                        completed = value.Name;
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// True when the number's JSON text can be copied as is: short, without exponent (so finite, as JavaScript reads it)
+    /// and not negative zero (JavaScript prints it "0"). Others take the converting path.
+    /// </summary>
+    private static bool IsPlainNumber(JsonElement element)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element);
+        return raw.Length <= 20 && raw.IndexOfAny((byte)'e', (byte)'E') < 0 && !(raw[0] == (byte)'-' && element.GetDouble() == 0);
+    }
+
+    private static object? CheckNonNull(ExecutionContext context, object? completed, ObjectType parentType, CollectedField field, PathRef path)
     {
         if (completed is null)
         {
@@ -672,11 +473,11 @@ internal static class ExecutionEngine
     }
 
     private static async ValueTask<object?> CompleteNonNullAsync(ExecutionContext context, ValueTask<object?> inner, ObjectType parentType,
-        CollectedField field, ResponsePath path) =>
+        CollectedField field, PathRef path) =>
         CheckNonNull(context, await inner.ConfigureAwait(false), parentType, field, path);
 
     private static ValueTask<object?> CompleteListValue(ExecutionContext context, ListType listType, ObjectType parentType, CollectedField field,
-        object result, ResponsePath path)
+        object result, PathRef path)
     {
         if (!JsonValues.IsList(result))
         {
@@ -684,25 +485,47 @@ internal static class ExecutionEngine
         }
 
         var itemType = listType.OfType;
+        var listPath = path.Materialize();
         var itemIsNonNull = itemType is NonNullType;
         List<object?> items;
-        IEnumerable enumerable;
+        IEnumerator? enumerator = null;
+        JsonElement.ArrayEnumerator jsonItems = default;
         if (result is JsonElement element)
         {
             items = new List<object?>(element.GetArrayLength());
-            enumerable = EnumerateJsonArray(element);
+            jsonItems = element.EnumerateArray();
         }
         else
         {
             items = result is ICollection collection ? new List<object?>(collection.Count) : [];
-            enumerable = (IEnumerable)result;
+            enumerator = ((IEnumerable)result).GetEnumerator();
         }
 
         List<(int Index, ValueTask<object?> Value)>? pending = null;
         var index = 0;
-        foreach (var item in enumerable)
+        while (true)
         {
-            var value = CompleteValue(context, itemType, parentType, field, item, new ResponsePath(path, null, index));
+            object? item;
+            if (enumerator is null)
+            {
+                if (!jsonItems.MoveNext())
+                {
+                    break;
+                }
+
+                item = jsonItems.Current;
+            }
+            else
+            {
+                if (!enumerator.MoveNext())
+                {
+                    break;
+                }
+
+                item = enumerator.Current;
+            }
+
+            var value = CompleteValue(context, itemType, parentType, field, item, new PathRef(listPath, null, index));
             if (value.IsCompletedSuccessfully)
             {
                 var completed = value.Result;
@@ -730,14 +553,6 @@ internal static class ExecutionEngine
         return pending is null ? new ValueTask<object?>(items) : AwaitItemsAsync(items, pending, itemIsNonNull);
     }
 
-    private static IEnumerable EnumerateJsonArray(JsonElement element)
-    {
-        foreach (var item in element.EnumerateArray())
-        {
-            yield return item;
-        }
-    }
-
     private static async ValueTask<object?> AwaitItemsAsync(List<object?> items, List<(int Index, ValueTask<object?> Value)> pending, bool itemIsNonNull)
     {
         var bubble = false;
@@ -760,18 +575,18 @@ internal static class ExecutionEngine
         return bubble ? Bubble : items;
     }
 
-    private static ValueTask<object?> CompleteObjectValue(ExecutionContext context, ObjectType type, CollectedField field, object result, ResponsePath path)
+    private static ValueTask<object?> CompleteObjectValue(ExecutionContext context, ObjectType type, CollectedField field, object result, PathRef path)
     {
         if (type.IsTypeOf is { } isTypeOf && !isTypeOf(result))
         {
             throw new GraphQLError($"Expected value of type \"{type.Name}\" but got: {Inspector.Inspect(result)}.");
         }
 
-        return ExecuteFields(context, type, result, field.GetSubFields(context, type), path);
+        return ExecuteFields(context, type, result, field.GetSubFields(context, type), path.Materialize());
     }
 
     private static ObjectType ResolveRuntimeType(ExecutionContext context, NamedType abstractType, ObjectType parentType, CollectedField field,
-        object result, ResponsePath path)
+        object result, PathRef path)
     {
         var resolver = abstractType switch
         {
@@ -784,7 +599,7 @@ internal static class ExecutionEngine
         if (resolver is not null)
         {
             var arguments = field.GetArguments(context);
-            name = resolver(result, new ResolveFieldContext(context, result, arguments, field.Definition, parentType, field.Nodes, path));
+            name = resolver(result, new ResolveFieldContext(context, result, arguments, field.Definition, parentType, field.Nodes, path.Materialize()));
         }
         else
         {
@@ -829,64 +644,4 @@ internal static class ExecutionEngine
 
         return objectType;
     }
-}
-
-/// <summary>An ordered response map with keys fixed at creation (one per collected field).</summary>
-internal sealed class ResponseObject : IReadOnlyDictionary<string, object?>
-{
-    private readonly CollectedField[] _fields;
-
-    public ResponseObject(CollectedField[] fields)
-    {
-        _fields = fields;
-        Values = new object?[fields.Length];
-    }
-
-    public object?[] Values { get; }
-
-    public int Count => _fields.Length;
-
-    public string KeyAt(int index) => _fields[index].ResponseName;
-
-    public object? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
-
-    public IEnumerable<string> Keys
-    {
-        get
-        {
-            foreach (var collected in _fields)
-            {
-                yield return collected.ResponseName;
-            }
-        }
-    }
-
-    IEnumerable<object?> IReadOnlyDictionary<string, object?>.Values => Values;
-
-    public bool ContainsKey(string key) => TryGetValue(key, out _);
-
-    public bool TryGetValue(string key, out object? value)
-    {
-        for (var i = 0; i < _fields.Length; i++)
-        {
-            if (_fields[i].ResponseName == key)
-            {
-                value = Values[i];
-                return true;
-            }
-        }
-
-        value = null;
-        return false;
-    }
-
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
-    {
-        for (var i = 0; i < _fields.Length; i++)
-        {
-            yield return new KeyValuePair<string, object?>(_fields[i].ResponseName, Values[i]);
-        }
-    }
-
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

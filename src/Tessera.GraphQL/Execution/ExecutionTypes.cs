@@ -64,6 +64,9 @@ public sealed class ExecutionResult
     /// <summary>Writes the response as JSON.</summary>
     public void WriteTo(Utf8JsonWriter writer) => ResponseWriter.Write(writer, this);
 
+    /// <summary>Writes the response as compact JSON into a buffer writer (e.g. <c>HttpResponse.BodyWriter</c>).</summary>
+    public void WriteTo(System.Buffers.IBufferWriter<byte> output) => ResponseWriter.Write(output, this);
+
     /// <summary>The response as a JSON string.</summary>
     public string ToJson(bool indented = false) => ResponseWriter.ToJson(this, indented);
 }

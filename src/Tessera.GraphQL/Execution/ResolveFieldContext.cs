@@ -92,6 +92,22 @@ public sealed class ResolveFieldContext
     }
 
     /// <summary>
+    /// Reads an input object (or list) argument into a CLR type through System.Text.Json, matching property names
+    /// case-insensitively: <c>var input = ctx.GetInput&lt;AccountUpdateInput&gt;("input");</c>. Null when absent or null.
+    /// </summary>
+    public T? GetInput<T>(string name)
+    {
+        if (!Arguments.TryGetValue(name, out var value) || value is null)
+        {
+            return default;
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<T>(System.Text.Json.JsonSerializer.SerializeToElement(value), s_inputOptions);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_inputOptions = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>
     /// The request's DataLoader named <paramref name="name"/>, created with <paramref name="batchLoad"/> on first use.
     /// Keys loaded while a level of the query executes are fetched together in one call.
     /// </summary>

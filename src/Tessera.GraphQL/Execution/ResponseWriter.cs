@@ -7,6 +7,12 @@ namespace Tessera.GraphQL.Execution;
 /// <summary>Writes a response straight to a <see cref="Utf8JsonWriter"/> (no intermediate JSON document).</summary>
 public static class ResponseWriter
 {
+    /// <summary>
+    /// The encoder responses use: escapes only what JSON requires (like <c>JSON.stringify</c>), not HTML characters;
+    /// GraphQL responses are served as JSON, never embedded in HTML.
+    /// </summary>
+    public static System.Text.Encodings.Web.JavaScriptEncoder RelaxedEncoder => System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>Writes <c>{"errors": [...], "data": ..., "extensions": ...}</c>.</summary>
     public static void Write(Utf8JsonWriter writer, ExecutionResult result)
     {
@@ -43,14 +49,46 @@ public static class ResponseWriter
     /// <summary>Serializes a response to a string.</summary>
     public static string ToJson(ExecutionResult result, bool indented = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, SkipValidation = true }))
+        if (indented)
         {
-            Write(writer, result);
+            var indentedBuffer = new ArrayBufferWriter<byte>(1024);
+            using (var indentedWriter = new Utf8JsonWriter(indentedBuffer, new JsonWriterOptions { Indented = true, SkipValidation = true, Encoder = RelaxedEncoder }))
+            {
+                Write(indentedWriter, result);
+            }
+
+            return System.Text.Encoding.UTF8.GetString(indentedBuffer.WrittenSpan);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var writer = CompactJsonWriter.Rent();
+        try
+        {
+            writer.WriteResult(result);
+            return System.Text.Encoding.UTF8.GetString(writer.Written);
+        }
+        finally
+        {
+            CompactJsonWriter.Release(writer);
+        }
     }
+
+    /// <summary>Writes the compact JSON response into <paramref name="output"/> (e.g. an HTTP response's <c>PipeWriter</c>).</summary>
+    public static void Write(IBufferWriter<byte> output, ExecutionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(result);
+        var writer = CompactJsonWriter.Rent();
+        try
+        {
+            writer.WriteResult(result);
+            output.Write(writer.Written);
+        }
+        finally
+        {
+            CompactJsonWriter.Release(writer);
+        }
+    }
+
 
     /// <summary>Writes one error object.</summary>
     public static void WriteError(Utf8JsonWriter writer, GraphQLError error)
@@ -108,6 +146,29 @@ public static class ResponseWriter
             case null:
                 writer.WriteNullValue();
                 return;
+            case JsonElement jsonElement:
+                if (jsonElement.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    jsonElement.WriteTo(writer); // re-written compactly, whatever the source's whitespace
+                }
+                else
+                {
+                    // A leaf of a parsed (so valid) JSON document: copy its bytes as they are.
+                    writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(jsonElement), skipInputValidation: true);
+                }
+
+                return;
+            case ResponseObject responseObject:
+                writer.WriteStartObject();
+                var fieldValues = responseObject.Values;
+                for (var index = 0; index < fieldValues.Length; index++)
+                {
+                    writer.WritePropertyName(responseObject.EncodedKeyAt(index));
+                    WriteValue(writer, fieldValues[index]);
+                }
+
+                writer.WriteEndObject();
+                return;
             case string s:
                 writer.WriteStringValue(s);
                 return;
@@ -123,7 +184,7 @@ public static class ResponseWriter
             case double d:
                 if (double.IsFinite(d))
                 {
-                    writer.WriteNumberValue(d);
+                    writer.WriteNumberValue(d == 0 ? 0d : d); // JSON.stringify(-0) is "0"
                 }
                 else
                 {
@@ -137,17 +198,6 @@ public static class ResponseWriter
             case decimal m:
                 writer.WriteNumberValue(m);
                 return;
-            case ResponseObject o:
-                writer.WriteStartObject();
-                var values = o.Values;
-                for (var index = 0; index < values.Length; index++)
-                {
-                    writer.WritePropertyName(o.KeyAt(index));
-                    WriteValue(writer, values[index]);
-                }
-
-                writer.WriteEndObject();
-                return;
             case List<object?> list:
                 writer.WriteStartArray();
                 foreach (var item in list)
@@ -156,9 +206,6 @@ public static class ResponseWriter
                 }
 
                 writer.WriteEndArray();
-                return;
-            case JsonElement element:
-                element.WriteTo(writer);
                 return;
             case IEnumerable<KeyValuePair<string, object?>> map:
                 writer.WriteStartObject();

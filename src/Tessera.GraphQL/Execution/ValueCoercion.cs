@@ -16,6 +16,7 @@ public static class ValueCoercion
     /// <summary>Coerces a literal to <paramref name="type"/>; returns <see cref="Invalid"/> when it cannot (graphql-js <c>valueFromAST</c>).</summary>
     public static object? ValueFromAst(ValueNode? node, GraphQLType type, IReadOnlyDictionary<string, object?>? variables)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (node is null)
         {
             return Invalid;
@@ -176,6 +177,7 @@ public static class ValueCoercion
     /// <summary>Reads a literal without a type (graphql-js <c>valueFromASTUntyped</c>).</summary>
     public static object? ValueFromAstUntyped(ValueNode node, IReadOnlyDictionary<string, object?>? variables)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (node)
         {
             case NullValueNode: return null;
@@ -225,6 +227,7 @@ public static class ValueCoercion
 
     private static object? CoerceInputValue(object? input, GraphQLType type, Action<IReadOnlyList<object>, object?, GraphQLError> onError, List<object> path)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (type is NonNullType nonNull)
         {
             if (input is not null)
@@ -302,7 +305,8 @@ public static class ValueCoercion
                 {
                     if (inputObject.GetField(key) is null)
                     {
-                        onError(path.ToArray(), input, new GraphQLError($"Field \"{key}\" is not defined by type \"{inputObject.Name}\"."));
+                        var suggestions = Validation.Suggestions.List(key, inputObject.Fields.Select(f => f.Name));
+                        onError(path.ToArray(), input, new GraphQLError($"Field \"{key}\" is not defined by type \"{inputObject.Name}\".{Validation.Suggestions.DidYouMean(suggestions)}"));
                     }
                 }
 
@@ -385,7 +389,12 @@ public static class ValueCoercion
             {
                 if (definition.DefaultValue is not null)
                 {
-                    coerced[name] = ValueFromAst(definition.DefaultValue, type, null);
+                    // An invalid default (rejected by validation) counts as not provided, like graphql-js's undefined.
+                    var defaultValue = ValueFromAst(definition.DefaultValue, type, null);
+                    if (defaultValue != Invalid)
+                    {
+                        coerced[name] = defaultValue;
+                    }
                 }
                 else if (type is NonNullType)
                 {

@@ -226,6 +226,7 @@ public sealed class Parser
 
     private SelectionSetNode ParseSelectionSet()
     {
+        EnsureStack();
         var start = Mark();
         Expect(TokenKind.BraceL);
         var list = new List<SelectionNode>();
@@ -348,6 +349,7 @@ public sealed class Parser
 
     private ValueNode ParseValueLiteral(bool isConst)
     {
+        EnsureStack();
         var start = Mark();
         switch (_lexer.Kind)
         {
@@ -458,6 +460,7 @@ public sealed class Parser
 
     private TypeNode ParseTypeReference()
     {
+        EnsureStack();
         var start = Mark();
         TypeNode type;
         if (Skip(TokenKind.BracketL))
@@ -828,6 +831,15 @@ public sealed class Parser
     }
 
     // ---- Helpers ----
+
+    /// <summary>Deeply nested input must not crash the process with a stack overflow: refuse it as a syntax error.</summary>
+    private void EnsureStack()
+    {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw _lexer.Error(_lexer.Start, "Document is nested too deeply.");
+        }
+    }
 
     private NameNode ParseName()
     {

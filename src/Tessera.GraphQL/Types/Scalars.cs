@@ -33,7 +33,7 @@ public class ScalarType : NamedType
     public Func<ValueNode, IReadOnlyDictionary<string, object?>?, object?>? ParseLiteralFunc { get; set; }
 
     /// <summary>True for Int, Float, String, Boolean and ID.</summary>
-    public bool IsSpecifiedScalar => Name is "Int" or "Float" or "String" or "Boolean" or "ID";
+    public bool IsSpecifiedScalar => this is IntScalar or FloatScalar or StringScalar or BooleanScalar or IdScalar;
 
     /// <summary>Result coercion: turns an internal value into what the response carries.</summary>
     public virtual object? Serialize(object? value) => SerializeFunc is null ? value : SerializeFunc(value);

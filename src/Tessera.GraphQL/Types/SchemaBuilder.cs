@@ -32,7 +32,7 @@ public sealed class SchemaBuilder
     /// <summary>Builds a schema from SDL with default resolvers only (like graphql-js <c>buildSchema</c>).</summary>
     public static Schema BuildFromSdl(string sdl) => FromSdl(sdl).Build();
 
-    /// <summary>Binds a resolver that may complete asynchronously.</summary>
+    /// <summary>Binds a resolver that may complete asynchronously. Bound on an interface field, it also serves implementations that have none of their own.</summary>
     public SchemaBuilder Bind(string typeName, string fieldName, FieldResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(resolver);
@@ -84,7 +84,7 @@ public sealed class SchemaBuilder
     /// <summary>Values of CLR type <typeparamref name="T"/> are of the object type <paramref name="objectTypeName"/>.</summary>
     public SchemaBuilder IsTypeOf<T>(string objectTypeName) => IsTypeOf(objectTypeName, static value => value is T);
 
-    /// <summary>Supplies the implementation of a scalar declared in the SDL (same name).</summary>
+    /// <summary>Supplies the implementation of a scalar declared in the SDL (same name). The instance becomes part of this schema: use a new one per schema.</summary>
     public SchemaBuilder Scalar(ScalarType implementation)
     {
         ArgumentNullException.ThrowIfNull(implementation);
@@ -117,6 +117,7 @@ public sealed class SchemaBuilder
         var errors = new List<string>();
         var built = SdlTypeBuilder.Build(_document, errors, _scalars, includeSpecifiedScalars: true);
         var types = built.Types;
+        var interfaceBindings = new List<(InterfaceType Interface, string Field, FieldResolver Resolver)>();
 
         foreach (var (typeName, fieldName, resolver) in _resolvers)
         {
@@ -134,6 +135,23 @@ public sealed class SchemaBuilder
             }
 
             field.Resolver = resolver;
+            if (complex is InterfaceType iface)
+            {
+                // A resolver bound on an interface field serves every implementation that has no resolver of its own.
+                interfaceBindings.Add((iface, fieldName, resolver));
+            }
+        }
+
+        foreach (var (iface, fieldName, resolver) in interfaceBindings)
+        {
+            foreach (var type in types.Values)
+            {
+                if (type is ObjectType objectType && objectType.Interfaces.Contains(iface) &&
+                    objectType.GetField(fieldName) is { Resolver: null } implementation && !_resolvers.Any(r => r.Type == objectType.Name && r.Field == fieldName))
+                {
+                    implementation.Resolver = resolver;
+                }
+            }
         }
 
         foreach (var (name, resolver) in _typeResolvers)

@@ -227,6 +227,8 @@ public sealed class FieldDefinition
     /// <summary>The SDL node, if any.</summary>
     public FieldDefinitionNode? AstNode { get; set; }
 
+    internal byte[] Utf8Name => field ??= System.Text.Encoding.UTF8.GetBytes(Name);
+
     /// <summary>Adds an argument; returns this field.</summary>
     public FieldDefinition AddArgument(InputValueDefinition argument)
     {
@@ -462,10 +464,11 @@ public sealed class EnumType : NamedType
     {
         if (value is not string name)
         {
-            throw new GraphQLError($"Enum \"{Name}\" cannot represent non-string value: {Inspector.Inspect(value)}.");
+            var shown = Inspector.Inspect(value);
+            throw new GraphQLError($"Enum \"{Name}\" cannot represent non-string value: {shown}.{DidYouMean(shown)}");
         }
 
-        return GetValue(name)?.Value ?? throw new GraphQLError($"Value \"{name}\" does not exist in \"{Name}\" enum.");
+        return GetValue(name)?.Value ?? throw new GraphQLError($"Value \"{name}\" does not exist in \"{Name}\" enum.{DidYouMean(name)}");
     }
 
     /// <summary>Coerces a literal: an enum literal naming one of the values.</summary>
@@ -473,10 +476,22 @@ public sealed class EnumType : NamedType
     {
         if (node is not EnumValueNode e)
         {
-            throw new GraphQLError($"Enum \"{Name}\" cannot represent non-enum value: {Printer.Print(node)}.", node);
+            var shown = Printer.Print(node);
+            throw new GraphQLError($"Enum \"{Name}\" cannot represent non-enum value: {shown}.{DidYouMean(shown)}", node);
         }
 
-        return GetValue(e.Value)?.Value ?? throw new GraphQLError($"Value \"{e.Value}\" does not exist in \"{Name}\" enum.", node);
+        return GetValue(e.Value)?.Value ?? throw new GraphQLError($"Value \"{e.Value}\" does not exist in \"{Name}\" enum.{DidYouMean(e.Value)}", node);
+    }
+
+    private string DidYouMean(string input)
+    {
+        var names = new List<string>(_values.Count);
+        foreach (var value in _values)
+        {
+            names.Add(value.Name);
+        }
+
+        return Validation.Suggestions.DidYouMean("the enum value", Validation.Suggestions.List(input, names));
     }
 }
 
