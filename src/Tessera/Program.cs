@@ -45,6 +45,7 @@ public static partial class Program
         app.MapSessionsApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();
+        app.MapSessionManagementApi();
         app.MapPasswordlessApi();
         return app;
     }

@@ -31,6 +31,7 @@ public static class ServiceRegistration
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.PollInterval <= TimeSpan.FromSeconds(1), "Revocation:PollInterval must be within (0, 1s].")
             .ValidateOnStart();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<SelfSigned.SigningSecretRing>();
         services.AddSingleton<SessionTokenIssuer>();
         services.AddSingleton<SessionTokenVerifier>();
         services.AddSingleton<RevocationList>();
@@ -66,6 +67,8 @@ public static class ServiceRegistration
         services.AddScoped<ApiKeyAdmin>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<ClientAdmin>();
+        services.AddScoped<SelfSigned.SigningSecretAdmin>();
+        services.AddScoped<Audit.AuditLog>();
         services.AddScoped<SandboxBootstrap>();
         return services;
     }

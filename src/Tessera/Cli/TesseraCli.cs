@@ -23,7 +23,7 @@ public static class TesseraCli
     {
         var root = new RootCommand("Tessera: sessions and passwordless authentication for fintech apps.")
         {
-            Serve(), Init(), Migrate(), Environments(), ApiKeys(), Clients(), Profiles(),
+            Serve(), Init(), Migrate(), Environments(), ApiKeys(), Clients(), Profiles(), SelfSignedCommands.SigningSecrets(), SelfSignedCommands.Audit(),
             OutboxCommands.Outbox(),
         };
         root.Options.Add(Json);
@@ -99,7 +99,7 @@ public static class TesseraCli
                 rows.Select(e => new[] { e.Id, e.Name, IntrospectionApi.ModeName(e.Mode), Iso(e.CreatedAt) })));
             return 0;
         }, ct));
-        return new Command("environments", "Manage environments") { create, list };
+        return new Command("environments", "Manage environments") { create, list, SelfSignedCommands.RotateKey() };
     }
 
     private static Command ApiKeys()

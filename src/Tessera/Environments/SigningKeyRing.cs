@@ -9,8 +9,31 @@ namespace Tessera.Environments;
 /// <summary>
 /// Decrypted environment signing keys, cached in memory so verifying a token needs no database round trip.
 /// </summary>
-public sealed class SigningKeyRing(IServiceScopeFactory scopes, SecretProtector protector, TimeProvider clock)
+public sealed class SigningKeyRing
 {
+    private readonly IServiceScopeFactory scopes;
+    private readonly SecretProtector protector;
+    private readonly TimeProvider clock;
+
+    public SigningKeyRing(IServiceScopeFactory scopes, SecretProtector protector, TimeProvider clock, Sessions.RevocationList revocations)
+    {
+        this.scopes = scopes;
+        this.protector = protector;
+        this.clock = clock;
+        // A rotation anywhere changes which key signs and when old ones retire: forget what we cached for that environment.
+        revocations.Applied += revocation =>
+        {
+            if (revocation.Kind == Sessions.RevocationKind.KeysRotated) Forget(revocation.Subject);
+        };
+    }
+
+    /// <summary>Drops every cached key of the environment; the next use reloads them.</summary>
+    public void Forget(string environmentId)
+    {
+        _activeByEnvironment.TryRemove(environmentId, out _);
+        foreach (var (id, key) in _byId) if (key.EnvironmentId == environmentId) _byId.TryRemove(id, out _);
+    }
+
     /// <summary>A key ready for HMAC.</summary>
     public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt);
 
@@ -56,7 +79,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, SecretProtector 
         var utcNow = clock.GetUtcNow().UtcDateTime;
         var row = await db.SigningKeys.AsNoTracking()
             .Where(k => k.EnvironmentId == environmentId && (k.RetiresAt == null || k.RetiresAt > utcNow))
-            .OrderByDescending(k => k.CreatedAt)
+            // A key not scheduled to retire wins over one that is, whatever the timestamps say.
+            .OrderBy(k => k.RetiresAt == null ? 0 : 1).ThenByDescending(k => k.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken)
             ?? throw new InvalidOperationException($"Environment {environmentId} has no signing key.");
         var key = _byId.GetOrAdd(row.Id, _ => Load(row));

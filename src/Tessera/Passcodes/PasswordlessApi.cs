@@ -59,8 +59,12 @@ public sealed class PasscodeSignIn(
     Outbox outbox,
     PasscodeHasher hasher,
     IOptions<PasscodeOptions> options,
+    Audit.AuditLog audit,
     TimeProvider clock)
 {
+    private static IResult Disabled() =>
+        ApiError.Result(403, "Profile is disabled", "This profile cannot sign in; ask the app's support.");
+
     private readonly PasscodeOptions _options = options.Value;
 
     private sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier);
@@ -100,6 +104,7 @@ public sealed class PasscodeSignIn(
                 profile = profiles.Create(caller.Environment.Id, uuid: null);
                 SetIdentifier(profile, caller);
                 var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
+                audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"), detail: "sign-up");
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
@@ -115,8 +120,16 @@ public sealed class PasscodeSignIn(
             }
         }
 
+        if (profile?.DisabledAt is not null) return Disabled();
         var sent = await SendPasscodeAsync(http, caller, profile?.Id, cancellationToken);
-        if (sent is not null) return sent;
+        if (sent is not null)
+        {
+            await transaction.DisposeAsync();
+            if (sent is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
+                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http), detail: "passcode send", cancellationToken: cancellationToken);
+            return sent;
+        }
+        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
@@ -185,6 +198,13 @@ public sealed class PasscodeSignIn(
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
 
+        async Task RecordLimitHitAsync(string which)
+        {
+            audit.Record(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, null, Credentials.ClientIp(http), detail: which);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
         PasscodeChallenge? challenge = null;
         if (!sandboxCode)
@@ -196,6 +216,7 @@ public sealed class PasscodeSignIn(
             if (failures.Count >= _options.MaxFailuresPerIdentifierPerHour)
             {
                 var oldest = failures[failures.Count - _options.MaxFailuresPerIdentifierPerHour];
+                await RecordLimitHitAsync("wrong-passcode budget");
                 return ApiError.TooManyRequests(http, (int)Math.Ceiling((oldest.AddHours(1) - now).TotalSeconds), "Too many wrong passcodes for this identifier");
             }
 
@@ -205,7 +226,10 @@ public sealed class PasscodeSignIn(
                 .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
             if (challenge is not null && challenge.ConsumedAt is null && challenge.ExpiresAt > now
                 && challenge.FailedAttempts >= _options.MaxAttemptsPerChallenge)
+            {
+                await RecordLimitHitAsync("challenge tries");
                 return ApiError.TooManyRequests(http, (int)Math.Ceiling((challenge.ExpiresAt - now).TotalSeconds), "Too many wrong passcodes: request a new one");
+            }
 
             var live = challenge is not null && challenge.ConsumedAt is null && challenge.ExpiresAt > now;
             // Hash even when there is nothing to compare against, so timing does not tell whether a challenge exists.
@@ -214,6 +238,7 @@ public sealed class PasscodeSignIn(
             {
                 if (live) challenge!.FailedAttempts++;
                 db.PasscodeFailures.Add(new PasscodeFailure { EnvironmentId = caller.Environment.Id, Identifier = caller.Identifier, At = now });
+                audit.Record(Audit.AuditActions.PasscodeFailed, caller.Client.Id, caller.Environment.Id, challenge?.ProfileId, Credentials.ClientIp(http));
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return WrongPasscode(http);
@@ -225,6 +250,7 @@ public sealed class PasscodeSignIn(
             ? await db.Profiles.FirstOrDefaultAsync(p => p.Id == profileId && p.EnvironmentId == caller.Environment.Id, cancellationToken)
             : null;
         profile ??= await FindByIdentifierAsync(caller, cancellationToken);
+        if (profile?.DisabledAt is not null) return Disabled();
         if (profile is null)
         {
             if (!caller.Client.SignupsEnabled)
@@ -239,6 +265,8 @@ public sealed class PasscodeSignIn(
         if (MarkVerified(profile, caller, now)) revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
 
         var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
+        audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"),
+            detail: sandboxCode ? "sandbox passcode" : "passcode");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         sessions.ApplyLocally(revoked);

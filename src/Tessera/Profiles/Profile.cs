@@ -25,6 +25,8 @@ public sealed class Profile
     public string? AddressPostalCode { get; set; }
     public string? AddressCountryCode { get; set; }
     public string? MetadataJson { get; set; }
+    /// <summary>When set, the profile's tokens stop working everywhere and no new ones are issued.</summary>
+    public DateTime? DisabledAt { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 }

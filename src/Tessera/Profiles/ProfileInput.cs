@@ -28,6 +28,8 @@ public sealed class ProfileInput
     public Optional<string?> PostalCode { get; private set; }
     public Optional<string?> CountryCode { get; private set; }
     public Optional<string?> MetadataJson { get; private set; }
+    /// <summary>PATCH only: disable (true) or enable (false) the profile.</summary>
+    public bool? Disabled { get; private set; }
 
     public const int MaxMetadataKeys = 50;
 
@@ -110,6 +112,13 @@ public sealed class ProfileInput
         {
             Optional<string?> none = Optional<string?>.Of(null);
             input.Line1 = input.Line2 = input.City = input.State = input.PostalCode = input.CountryCode = none;
+        }
+
+        if (body.TryGetProperty("disabled", out var disabled))
+        {
+            if (acceptIdentity) errors.Add("disabled", "can only be changed with PATCH /v1/profiles/{id}");
+            else if (disabled.ValueKind is JsonValueKind.True or JsonValueKind.False) input.Disabled = disabled.GetBoolean();
+            else errors.Add("disabled", "must be true or false");
         }
 
         if (body.TryGetProperty("metadata", out var metadata))

@@ -16,6 +16,7 @@ public sealed record ProfileView(
     string? DateOfBirth,
     ProfileView.AddressView? Address,
     JsonElement? Metadata,
+    bool Disabled,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
@@ -33,6 +34,7 @@ public sealed record ProfileView(
             p.DateOfBirth,
             hasAddress ? new AddressView(p.AddressLine1, p.AddressLine2, p.AddressCity, p.AddressState, p.AddressPostalCode, p.AddressCountryCode) : null,
             p.MetadataJson is null ? null : JsonDocument.Parse(p.MetadataJson).RootElement.Clone(),
+            p.DisabledAt is not null,
             p.CreatedAt, p.UpdatedAt);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.ApiKeys;
 using Tessera.Data;
 using Tessera.Http;
+using Tessera.Audit;
 using Tessera.Sessions;
 
 namespace Tessera.Profiles;
@@ -83,7 +84,7 @@ public static class ProfilesApi
     }
 
     private static async Task<Results<Ok<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> UpdateAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock, string id)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, RevocationList revocations, Audit.AuditLog audit, TimeProvider clock, string id)
     {
         var environmentId = http.ApiKeyCaller().Environment.Id;
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
@@ -96,17 +97,46 @@ public static class ProfilesApi
         if (profile is null) return ApiError.NotFound("Profile");
         if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
             return ProfileStore.ConflictResult(field);
-        input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+        var now = clock.GetUtcNow().UtcDateTime;
+        input.ApplyTo(profile, now);
+        var stateChange = ApplyDisabled(profile, input.Disabled, now);
+        if (stateChange is not null)
+        {
+            db.Revocations.Add(stateChange);
+            var caller = http.ApiKeyCaller();
+            audit.Record(stateChange.Kind == RevocationKind.ProfileDisabled ? AuditActions.ProfileDisabled : AuditActions.ProfileEnabled,
+                caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http));
+        }
         try { await db.SaveChangesAsync(http.RequestAborted); }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
         {
             return ProfileStore.ConflictResult(ProfileStore.ConflictField(constraint));
         }
+        if (stateChange is not null) revocations.Apply(stateChange);
         return TypedResults.Ok(ProfileView.From(profile));
     }
 
+    /// <summary>
+    /// Disabling stops every token of the profile on every instance (through the revocation log) and blocks new
+    /// ones; enabling lifts it. Returns the log entry to write, or null when nothing changes.
+    /// </summary>
+    private static Revocation? ApplyDisabled(Profile profile, bool? disabled, DateTime now)
+    {
+        if (disabled is null || disabled == (profile.DisabledAt is not null)) return null;
+        profile.DisabledAt = disabled.Value ? now : null;
+        profile.UpdatedAt = now;
+        return new Revocation
+        {
+            Kind = disabled.Value ? RevocationKind.ProfileDisabled : RevocationKind.ProfileEnabled,
+            Subject = profile.Id,
+            CreatedAt = now,
+            // Instances read the current state from the profiles table at start; the entry only has to travel.
+            ExpiresAt = now.AddDays(1),
+        };
+    }
+
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> DeleteAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, string id)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, string id)
     {
         await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
         var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
@@ -114,6 +144,8 @@ public static class ProfilesApi
         var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
         revoked.Add(sessions.RevokeProfile(profile.Id));
         db.Profiles.Remove(profile);
+        var caller = http.ApiKeyCaller();
+        audit.Record(AuditActions.ProfileDeleted, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http));
         await db.SaveChangesAsync(http.RequestAborted);
         await transaction.CommitAsync(http.RequestAborted);
         sessions.ApplyLocally(revoked);

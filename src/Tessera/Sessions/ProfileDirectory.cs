@@ -30,6 +30,27 @@ public sealed class ProfileDirectory(IServiceScopeFactory scopes) : IDisposable
         return string.Equals(entry!.EnvironmentId, environmentId, StringComparison.Ordinal) ? entry.Uuid : null;
     }
 
+    /// <summary>
+    /// A self-signed token's <c>uid</c> (profile id or uuid) resolved within the environment of the secret that
+    /// signed it: (profile id, uuid), or null when the environment has no such profile.
+    /// </summary>
+    public async ValueTask<(string ProfileId, Guid Uuid)?> ResolveAsync(string environmentId, string uid, CancellationToken cancellationToken)
+    {
+        if (Security.Ids.IsProfileId(uid))
+            return await FindUuidAsync(environmentId, uid, cancellationToken) is { } uuid ? (uid, uuid) : null;
+        if (!Guid.TryParse(uid, out var byUuid)) return null;
+        var key = environmentId + "|" + byUuid.ToString("N");
+        if (_uuids.TryGetValue(key, out string? profileId)) return (profileId!, byUuid);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        profileId = await db.Profiles.AsNoTracking().Where(p => p.EnvironmentId == environmentId && p.Uuid == byUuid)
+            .Select(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        if (profileId is null) return null;
+        _uuids.Set(key, profileId, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
+        Remember(environmentId, profileId, byUuid);
+        return (profileId, byUuid);
+    }
+
     public void Remember(string environmentId, string profileId, Guid uuid) =>
         _uuids.Set(profileId, new Entry(environmentId, uuid), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromHours(1) });
 

@@ -3,16 +3,28 @@ using System.Collections.Concurrent;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// The in-memory set of revoked sessions and deleted profiles, kept fresh by <see cref="RevocationSync"/>.
-/// Checking it is a dictionary lookup; entries leave once every token they could apply to has expired.
+/// The in-memory set of revoked sessions, deleted or disabled profiles and revoked signing secrets, kept fresh by
+/// <see cref="RevocationSync"/>. Checking it is a dictionary lookup; entries leave once every token they could apply
+/// to has expired.
 /// </summary>
 public sealed class RevocationList
 {
     private readonly ConcurrentDictionary<Guid, DateTime> _sessions = new();
     private readonly ConcurrentDictionary<string, DateTime> _profiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _disabledProfiles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTime> _secrets = new(StringComparer.Ordinal);
+
+    /// <summary>Raised for every revocation applied, so caches of keys and secrets can drop what changed.</summary>
+    public event Action<Revocation>? Applied;
 
     public bool IsRevoked(Guid sessionId, string profileId) =>
-        _sessions.ContainsKey(sessionId) || (!_profiles.IsEmpty && _profiles.ContainsKey(profileId));
+        _sessions.ContainsKey(sessionId)
+        || (!_profiles.IsEmpty && _profiles.ContainsKey(profileId))
+        || (!_disabledProfiles.IsEmpty && _disabledProfiles.ContainsKey(profileId));
+
+    public bool IsSecretRevoked(string signingSecretId) => !_secrets.IsEmpty && _secrets.ContainsKey(signingSecretId);
+
+    public bool IsProfileDisabled(string profileId) => _disabledProfiles.ContainsKey(profileId);
 
     public void Apply(Revocation revocation)
     {
@@ -24,15 +36,29 @@ public sealed class RevocationList
             case RevocationKind.Profile:
                 _profiles[revocation.Subject] = revocation.ExpiresAt;
                 break;
+            case RevocationKind.SigningSecret:
+                _secrets[revocation.Subject] = revocation.ExpiresAt;
+                break;
+            case RevocationKind.ProfileDisabled:
+                _disabledProfiles[revocation.Subject] = 0;
+                break;
+            case RevocationKind.ProfileEnabled:
+                _disabledProfiles.TryRemove(revocation.Subject, out _);
+                break;
         }
+        Applied?.Invoke(revocation);
     }
 
-    public int Count => _sessions.Count + _profiles.Count;
+    /// <summary>Marks a profile disabled as loaded from the profiles table at start.</summary>
+    public void MarkDisabled(string profileId) => _disabledProfiles[profileId] = 0;
 
-    /// <summary>Forgets entries whose tokens have all expired.</summary>
+    public int Count => _sessions.Count + _profiles.Count + _secrets.Count + _disabledProfiles.Count;
+
+    /// <summary>Forgets entries whose tokens have all expired. Disabled profiles stay until enabled.</summary>
     public void Prune(DateTime utcNow)
     {
         foreach (var (id, expiresAt) in _sessions) if (expiresAt < utcNow) _sessions.TryRemove(id, out _);
         foreach (var (id, expiresAt) in _profiles) if (expiresAt < utcNow) _profiles.TryRemove(id, out _);
+        foreach (var (id, expiresAt) in _secrets) if (expiresAt < utcNow) _secrets.TryRemove(id, out _);
     }
 }

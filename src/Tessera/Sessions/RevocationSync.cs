@@ -32,8 +32,11 @@ public sealed class RevocationSync(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var live = await db.Revocations.AsNoTracking().Where(r => r.ExpiresAt > now).ToListAsync(cancellationToken);
+        var live = await db.Revocations.AsNoTracking().Where(r => r.ExpiresAt > now).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         foreach (var revocation in live) list.Apply(revocation);
+        // Disabled is a state, not an event that expires: the profiles table is its source of truth.
+        foreach (var profileId in await db.Profiles.AsNoTracking().Where(p => p.DisabledAt != null).Select(p => p.Id).ToListAsync(cancellationToken))
+            list.MarkDisabled(profileId);
         _watermark = await db.Revocations.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
         _lastPrune = clock.GetTimestamp();
         logger.LogInformation("Loaded {Count} live revocation(s)", live.Count);

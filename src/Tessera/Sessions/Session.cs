@@ -44,4 +44,12 @@ public enum RevocationKind
     Session,
     /// <summary>Every token of the profile, for good (profile deleted).</summary>
     Profile,
+    /// <summary>Every token signed with a customer's signing secret (subject: its id).</summary>
+    SigningSecret,
+    /// <summary>The profile was disabled: its tokens stop working until it is enabled again.</summary>
+    ProfileDisabled,
+    /// <summary>The profile was enabled again.</summary>
+    ProfileEnabled,
+    /// <summary>An environment's signing keys changed (rotation): instances reload them (subject: environment id).</summary>
+    KeysRotated,
 }

@@ -14,4 +14,10 @@ public sealed record SessionClaims
     public required long NotBefore { get; init; }
     public required long ExpiresAt { get; init; }
     public string? KeyId { get; init; }
+    public SessionKind Kind { get; init; } = SessionKind.Api;
+    /// <summary>A self-signed token's own <c>jti</c> (any string), if it has one. <see cref="SessionId"/> is derived from it.</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>Whether the token can be revoked on its own (self-signed tokens without a <c>jti</c> cannot).</summary>
+    public bool IsRevocable => Kind != SessionKind.SelfSigned || TokenId is not null;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tessera.ApiKeys;
+using Tessera.Audit;
 using Tessera.Data;
 using Tessera.Http;
 using Tessera.Profiles;
@@ -24,7 +25,7 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, TimeProvider clock)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, AuditLog audit, TimeProvider clock)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
@@ -43,7 +44,9 @@ public static class SessionsApi
             var (profile, created, notFound) = await ResolveProfileAsync(db, profiles, environmentId, input, http.RequestAborted);
             if (notFound) return ApiError.NotFound("Profile");
 
-            if (await profiles.FindConflictAsync(environmentId, profile!.Id, input, http.RequestAborted) is { } field)
+            if (profile!.DisabledAt is not null)
+                return ApiError.Result(403, "Profile is disabled", "Enable it with PATCH /v1/profiles/{id} {\"disabled\": false} before issuing tokens.");
+            if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
                 return ProfileStore.ConflictResult(field);
 
             IssuanceAllowance allowance;
@@ -55,10 +58,15 @@ public static class SessionsApi
             }
             RateLimitHeaders.Set(http, allowance.Limit, allowance.Remaining, allowance.ResetSeconds);
             if (!allowance.Allowed)
+            {
+                await transaction.DisposeAsync();
+                await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http), detail: "session issuance", cancellationToken: http.RequestAborted);
                 return ApiError.TooManyRequests(http, allowance.ResetSeconds, "Too many session tokens issued for this profile");
+            }
 
             input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
             var issued = await sessions.IssueAsync(profile, SessionKind.Api, caller.Key.Id, clientId: null, http, http.RequestAborted);
+            audit.Record(AuditActions.SessionIssued, caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"));
             try
             {
                 await db.SaveChangesAsync(http.RequestAborted);
@@ -106,9 +114,15 @@ public static class SessionsApi
         return TypedResults.Ok(SessionView.From(session.Claims, session.Token, uuid.Value));
     }
 
-    private static async Task<NoContent> RevokeAsync(HttpContext http, SessionService sessions)
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeAsync(HttpContext http, SessionService sessions, AuditLog audit)
     {
-        await sessions.RevokeAsync(http.AuthenticatedSession().Claims, http.RequestAborted);
+        var claims = http.AuthenticatedSession().Claims;
+        if (!claims.IsRevocable)
+            return ApiError.Result(400, "This token cannot be revoked on its own",
+                "A self-signed token without a jti dies with its signing secret or its profile; give tokens a jti to revoke them singly.");
+        audit.Record(AuditActions.SessionRevoked, claims.IssuedBy, claims.EnvironmentId, claims.ProfileId, Credentials.ClientIp(http),
+            subject: claims.TokenId ?? claims.SessionId.ToString("D"), detail: "by the session holder");
+        await sessions.RevokeAsync(claims, http.RequestAborted);
         return TypedResults.NoContent();
     }
 }

@@ -1,0 +1,16 @@
+namespace Tessera.SelfSigned;
+
+/// <summary>
+/// A secret a customer's server signs its own session tokens with (HMAC; the key is the secret's UTF-8 bytes, as JWT
+/// libraries use a string secret). Stored encrypted under the master key, because verifying needs it back.
+/// </summary>
+public sealed class SigningSecret
+{
+    public required string Id { get; init; }
+    public required string EnvironmentId { get; init; }
+    public required byte[] ProtectedSecret { get; init; }
+    /// <summary>The first characters, so an operator can tell secrets apart.</summary>
+    public required string SecretHint { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? RevokedAt { get; set; }
+}

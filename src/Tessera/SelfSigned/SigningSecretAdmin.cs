@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Audit;
+using Tessera.Data;
+using Tessera.Security;
+using Tessera.Sessions;
+
+namespace Tessera.SelfSigned;
+
+/// <summary>Creates, lists and revokes signing secrets. The secret exists in clear only in Create's return value.</summary>
+public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ring, AuditLog audit, RevocationList revocations,
+    IOptions<SessionTokenOptions> tokenOptions, TimeProvider clock)
+{
+    public const string SecretPrefix = "tss_";
+
+    public sealed record CreatedSecret(SigningSecret Secret, string Value);
+
+    public async Task<CreatedSecret> CreateAsync(string environmentId, CancellationToken cancellationToken)
+    {
+        // 43 base62 characters: over 256 random bits.
+        var value = Ids.NewSecret(SecretPrefix);
+        var id = Ids.New(SessionTokenVerifier.SelfSignedPrefix);
+        var secret = new SigningSecret
+        {
+            Id = id,
+            EnvironmentId = environmentId,
+            ProtectedSecret = ring.Protect(id, value),
+            SecretHint = value[..10],
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.SigningSecrets.Add(secret);
+        audit.Record(AuditActions.SigningSecretCreated, "cli", environmentId, subject: id);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CreatedSecret(secret, value);
+    }
+
+    public Task<List<SigningSecret>> ListAsync(string environmentId, CancellationToken cancellationToken) =>
+        db.SigningSecrets.AsNoTracking().Where(s => s.EnvironmentId == environmentId).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
+
+    /// <summary>Revokes the secret and, through the revocation log, every token it signed on every instance.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        var secret = await db.SigningSecrets.FirstOrDefaultAsync(s => s.Id == id && s.RevokedAt == null, cancellationToken);
+        if (secret is null) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        secret.RevokedAt = now;
+        var revocation = new Revocation
+        {
+            Kind = RevocationKind.SigningSecret,
+            Subject = id,
+            CreatedAt = now,
+            // Past this, every token the secret could have signed before now has expired.
+            ExpiresAt = now + SessionTokenVerifier.SelfSignedMaxLifetime + tokenOptions.Value.ClockSkew,
+        };
+        db.Revocations.Add(revocation);
+        audit.Record(AuditActions.SigningSecretRevoked, "cli", secret.EnvironmentId, subject: id);
+        await db.SaveChangesAsync(cancellationToken);
+        revocations.Apply(revocation);
+        return true;
+    }
+}

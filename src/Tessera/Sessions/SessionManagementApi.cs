@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tessera.ApiKeys;
+using Tessera.Audit;
+using Tessera.Data;
+using Tessera.Http;
+using Tessera.Profiles;
+
+namespace Tessera.Sessions;
+
+/// <summary>
+/// A profile's live sessions, for operators and support tools (API key). Lists what Tessera issued; self-signed
+/// tokens are minted elsewhere and are not listed, but die with their secret, their profile or their jti.
+/// </summary>
+public static class SessionManagementApi
+{
+    public sealed record SessionSummary(string Id, string Kind, DateTime IssuedAt, DateTime ExpiresAt, string IssuedBy, string? ClientId, string? IpAddress, string? UserAgent);
+
+    public sealed record SessionList(IReadOnlyList<SessionSummary> Sessions);
+
+    public static IEndpointRouteBuilder MapSessionManagementApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/profiles/{id}/sessions").RequireApiKey().WithTags("Sessions");
+        group.MapGet("/", ListAsync).WithSummary("List a profile's active sessions");
+        group.MapDelete("/", RevokeAllAsync).WithSummary("Revoke every session of a profile");
+        group.MapDelete("/{sessionId}", RevokeOneAsync).WithSummary("Revoke one session of a profile");
+        return routes;
+    }
+
+    public static string KindName(SessionKind kind) => kind switch
+    {
+        SessionKind.Api => "api",
+        SessionKind.Passwordless => "passwordless",
+        _ => "self-signed",
+    };
+
+    private static async Task<Results<Ok<SessionList>, JsonHttpResult<ApiError>>> ListAsync(HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock, string id)
+    {
+        var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
+        if (profile is null) return ApiError.NotFound("Profile");
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await db.Sessions.AsNoTracking()
+            .Where(s => s.ProfileId == profile.Id && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.IssuedAt).Take(1000).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(new SessionList(rows.Select(s =>
+            new SessionSummary(s.Id.ToString("D"), KindName(s.Kind), s.IssuedAt, s.ExpiresAt, s.IssuedBy, s.ClientId, s.IpAddress, s.UserAgent)).ToList()));
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeAllAsync(HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, string id)
+    {
+        var caller = http.ApiKeyCaller();
+        await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
+        var profile = await profiles.FindAsync(caller.Environment.Id, id, http.RequestAborted);
+        if (profile is null) return ApiError.NotFound("Profile");
+        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
+        audit.Record(AuditActions.SessionsRevokedAll, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), detail: $"{revoked.Count} session(s)");
+        await db.SaveChangesAsync(http.RequestAborted);
+        await transaction.CommitAsync(http.RequestAborted);
+        sessions.ApplyLocally(revoked);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeOneAsync(HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock, string id, string sessionId)
+    {
+        var caller = http.ApiKeyCaller();
+        var profile = await profiles.FindAsync(caller.Environment.Id, id, http.RequestAborted);
+        if (profile is null) return ApiError.NotFound("Profile");
+        if (!Guid.TryParse(sessionId, out var sessionGuid)) return ApiError.NotFound("Session");
+        var now = clock.GetUtcNow().UtcDateTime;
+        // The session must be this profile's (and so this environment's), and still live.
+        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionGuid && s.ProfileId == profile.Id && s.RevokedAt == null && s.ExpiresAt > now, http.RequestAborted);
+        if (session is null) return ApiError.NotFound("Session");
+        audit.Record(AuditActions.SessionRevoked, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: sessionId);
+        await sessions.RevokeAsync(new SessionClaims
+        {
+            SessionId = session.Id, ProfileId = profile.Id, EnvironmentId = profile.EnvironmentId, IssuedBy = session.IssuedBy,
+            IssuedAt = new DateTimeOffset(session.IssuedAt).ToUnixTimeSeconds(), NotBefore = 0, ExpiresAt = new DateTimeOffset(session.ExpiresAt).ToUnixTimeSeconds(),
+        }, http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,210 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Examples;
+using Tessera.SelfSigned;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.SelfSigned;
+
+public abstract class SelfSignedSessionTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
+{
+    private async Task<(string Id, string Secret)> CreateSecretAsync(string? environmentId = null)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().CreateAsync(environmentId ?? Environment.Id, TestContext.Current.CancellationToken);
+        return (created.Secret.Id, created.Value);
+    }
+
+    private async Task<JsonNode> NewProfileAsync(string? secret = null) =>
+        JsonNode.Parse(await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", secret ?? ApiSecret, new { uuid = Guid.NewGuid() })).Content.ReadAsStringAsync())!;
+
+    private Task<HttpResponseMessage> DescribeAsync(string token, TesseraInstance? server = null) =>
+        (server ?? Server).SendAsync(HttpMethod.Get, "/v1/users/session", token);
+
+    /// <summary>Signs arbitrary header and claims with the secret, for the attacks the example would never make.</summary>
+    private static string Forge(JsonObject header, JsonObject claims, string secret, string alg = "HS512")
+    {
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()));
+        var key = Encoding.UTF8.GetBytes(secret);
+        var data = Encoding.ASCII.GetBytes(input);
+        return input + "." + Base64Url.EncodeToString(alg == "HS256" ? HMACSHA256.HashData(key, data) : HMACSHA512.HashData(key, data));
+    }
+
+    private JsonObject Claims(string uid, TimeSpan lifetime, string? jti = null)
+    {
+        var now = Clock.GetUtcNow().ToUnixTimeSeconds();
+        var claims = new JsonObject { ["uid"] = uid, ["iat"] = now, ["exp"] = now + (long)lifetime.TotalSeconds };
+        if (jti is not null) claims["jti"] = jti;
+        return claims;
+    }
+
+    public SelfSignedSessionTests Start()
+    {
+        // The README example reads the real clock; the server's fake clock starts there too.
+        Clock.Set(DateTimeOffset.UtcNow);
+        return this;
+    }
+
+    [Fact]
+    public async Task TheReadmeExampleMintsATokenAcceptedWhereverASessionTokenIs()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var profile = await NewProfileAsync();
+
+        foreach (var uid in new[] { profile["id"]!.GetValue<string>(), profile["uuid"]!.GetValue<string>() })
+        {
+            var token = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1), tokenId: "order-" + Guid.NewGuid());
+            var response = await DescribeAsync(token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.JsonAsync();
+            Assert.Equal(profile["id"]!.GetValue<string>(), body.Str("userId"));
+            Assert.StartsWith("order-", body.Str("id"));
+            Assert.Equal(Environment.Id, body.Str("environmentId"));
+        }
+    }
+
+    [Fact]
+    public async Task HS256IsAcceptedForSelfSignedTokensButNotForTesserasOwn()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var header = new JsonObject { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = id };
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(Forge(header, Claims(uid, TimeSpan.FromHours(1)), secret, "HS256"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokingByJtiKillsThatTokenOnlyAndATokenWithoutJtiCannotBeRevokedAlone()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var first = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1), "a");
+        var second = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1), "b");
+        var anonymous = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", first)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(second)).StatusCode);
+
+        var refused = await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", anonymous);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.False(string.IsNullOrEmpty((await refused.JsonAsync()).Str("instruction")));
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(anonymous)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ATokenSignedByARevokedSecretIsRefusedByASecondInstanceWithinASecond()
+    {
+        Start();
+        var other = await StartSecondInstanceAsync();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var token = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(token, other)).StatusCode);
+
+        await using (var scope = Server.Services.CreateAsyncScope())
+            Assert.True(await scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().RevokeAsync(id, TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(token)).StatusCode);
+        var watch = Stopwatch.StartNew();
+        while ((await DescribeAsync(token, other)).StatusCode != HttpStatusCode.Unauthorized && watch.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(20, TestContext.Current.CancellationToken);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        // A fresh token from the revoked secret is refused too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1)), other)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheClaimsRulesAreEnforced()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var header = new JsonObject { ["alg"] = "HS512", ["typ"] = "JWT", ["kid"] = id };
+
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(Forge(header, Claims(uid, TimeSpan.FromHours(24)), secret))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, Claims(uid, TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1)), secret))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, Claims("p_unknown0000000000000000", TimeSpan.FromHours(1)), secret))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, Claims(Guid.NewGuid().ToString(), TimeSpan.FromHours(1)), secret))).StatusCode);
+        var noExp = Claims(uid, TimeSpan.FromHours(1));
+        noExp.Remove("exp");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, noExp, secret))).StatusCode);
+        var expired = Claims(uid, TimeSpan.FromHours(1));
+        Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, expired, secret))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("RS256")]
+    [InlineData("HS384")]
+    public async Task OtherAlgorithmsAreRefused(string alg)
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var header = new JsonObject { ["alg"] = alg, ["kid"] = id };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, Claims(uid, TimeSpan.FromHours(1)), secret))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("jku", "https://evil.example/jwks.json")]
+    [InlineData("jwk", "{}")]
+    [InlineData("x5u", "https://evil.example/cert.pem")]
+    public async Task KeyLocatingHeadersAreRefused(string name, string value)
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var header = new JsonObject { ["alg"] = "HS512", ["kid"] = id, [name] = value };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, Claims(uid, TimeSpan.FromHours(1)), secret))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ASecretOfAnotherEnvironmentCannotSignForThisEnvironmentsProfiles()
+    {
+        Start();
+        var (other, otherApiSecret, _) = await Server.CreateEnvironmentAsync();
+        var (otherId, otherSecret) = await CreateSecretAsync(other.Id);
+        var ours = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var theirs = (await NewProfileAsync(otherApiSecret))["id"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(SelfSignedToken.Mint(otherId, otherSecret, ours, TimeSpan.FromHours(1)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(SelfSignedToken.Mint(otherId, otherSecret, theirs, TimeSpan.FromHours(1)))).StatusCode);
+        // Their secret's id with our secret's bytes, or an unknown id: refused.
+        var (ourId, ourSecret) = await CreateSecretAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(SelfSignedToken.Mint(otherId, ourSecret, theirs, TimeSpan.FromHours(1)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(SelfSignedToken.Mint("ss_unknown000000000000000", ourSecret, ours, TimeSpan.FromHours(1)))).StatusCode);
+        _ = ourId;
+    }
+
+    [Fact]
+    public async Task DeletingTheProfileKillsItsSelfSignedTokens()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var token = SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1));
+        Assert.Equal(HttpStatusCode.NoContent, (await Server.SendAsync(HttpMethod.Delete, $"/v1/profiles/{uid}", ApiSecret)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SecretsAreStoredEncryptedAndNeverListed()
+    {
+        var (id, secret) = await CreateSecretAsync();
+        var row = await Server.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.SigningSecrets, s => s.Id == id));
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(row.ProtectedSecret));
+        Assert.True(secret.Length >= 4 + 43, "at least 256 random bits of base62");
+    }
+}
+
+public sealed class SelfSignedSessionTestsOnSqlite(PostgresServer postgres) : SelfSignedSessionTests(Backend.Sqlite, postgres);
+public sealed class SelfSignedSessionTestsOnPostgres(PostgresServer postgres) : SelfSignedSessionTests(Backend.Postgres, postgres);
