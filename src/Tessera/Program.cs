@@ -30,6 +30,7 @@ public static partial class Program
             .AddTesseraPasscodes()
             .AddTesseraDelivery()
             .AddTesseraAdmin()
+            .AddTesseraMaintenance()
             .AddTesseraHttp();
         return builder;
     }

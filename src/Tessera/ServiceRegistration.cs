@@ -61,6 +61,17 @@ public static class ServiceRegistration
         return services;
     }
 
+    public static IServiceCollection AddTesseraMaintenance(this IServiceCollection services)
+    {
+        services.AddOptions<Maintenance.MaintenanceOptions>().BindConfiguration("Maintenance").ValidateDataAnnotations()
+            .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.SessionRetention >= TimeSpan.FromDays(1),
+                "Maintenance:Interval must be at least 1 s and SessionRetention at least 1 day (the issuance limit counts a day).")
+            .ValidateOnStart();
+        services.AddSingleton<Maintenance.Pruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<Maintenance.Pruner>());
+        return services;
+    }
+
     public static IServiceCollection AddTesseraAdmin(this IServiceCollection services)
     {
         services.AddScoped<EnvironmentAdmin>();

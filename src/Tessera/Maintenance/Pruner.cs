@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Data;
+using Tessera.Delivery;
+
+namespace Tessera.Maintenance;
+
+/// <summary>Bound from <c>Maintenance</c>.</summary>
+public sealed class MaintenanceOptions
+{
+    /// <summary>How often each instance prunes. Defaults to 10 minutes.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long expired or revoked sessions stay listed for audit and support. Defaults to 7 days.</summary>
+    public TimeSpan SessionRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Rows deleted per statement, so pruning never holds long locks. Defaults to 1000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Statements per table per run; what is left waits for the next run. Defaults to 50.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)] public int MaxBatchesPerRun { get; set; } = 50;
+}
+
+/// <summary>
+/// Deletes what no rule needs any more, in bounded batches: sessions past retention, dead passcode challenges,
+/// failures older than the hourly budget, revocations whose tokens have all expired, delivered or dead messages.
+/// The audit log is append-only and never pruned here. Every instance may run it: deletes are idempotent.
+/// </summary>
+public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOptions> options, TimeProvider clock, ILogger<Pruner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try { await PruneOnceAsync(stoppingToken); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "Pruning failed; retrying next interval"); }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>One pruning pass; returns the rows deleted per table.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> PruneOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var o = options.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sessionsBefore = now - o.SessionRetention;
+        var challengesBefore = now.AddDays(-1);
+        var failuresBefore = now.AddHours(-2);
+        var messagesBefore = now.AddDays(-7);
+
+        var deleted = new Dictionary<string, int>
+        {
+            ["sessions"] = await InBatchesAsync(() => db.Sessions.Where(s => s.ExpiresAt < sessionsBefore).OrderBy(s => s.ExpiresAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["passcode_challenges"] = await InBatchesAsync(() => db.PasscodeChallenges.Where(c => c.ExpiresAt < challengesBefore).OrderBy(c => c.ExpiresAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["passcode_failures"] = await InBatchesAsync(() => db.PasscodeFailures.Where(f => f.At < failuresBefore).OrderBy(f => f.Id).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["revocations"] = await InBatchesAsync(() => db.Revocations.Where(r => r.ExpiresAt < now).OrderBy(r => r.Id).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["outbox_messages"] = await InBatchesAsync(() => db.OutboxMessages
+                .Where(m => (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Failed || m.Status == OutboxStatus.Captured) && m.CreatedAt < messagesBefore && m.ExpiresAt < now)
+                .OrderBy(m => m.CreatedAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+        };
+        if (deleted.Values.Any(n => n > 0)) logger.LogInformation("Pruned {Deleted}", deleted);
+        return deleted;
+
+        async Task<int> InBatchesAsync(Func<Task<int>> batch)
+        {
+            var total = 0;
+            for (var i = 0; i < o.MaxBatchesPerRun; i++)
+            {
+                var n = await batch();
+                total += n;
+                if (n < o.BatchSize) break;
+            }
+            return total;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Maintenance;
+using Tessera.Passcodes;
+using Tessera.Sessions;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.Maintenance;
+
+public abstract class PrunerTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Maintenance:BatchSize"] = "3" };
+
+    [Fact]
+    public async Task OldRowsArePrunedInBoundedBatchesAndLiveOnesKept()
+    {
+        // Eight sessions now; they expire in 24 h and leave after the 7-day retention.
+        var profileId = (await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { })).JsonAsync()).Str("id");
+        for (var i = 0; i < 8; i++) await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { userId = profileId });
+        var revoked = (await (await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { })).JsonAsync()).Str("token");
+        await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", revoked);
+        await Server.WithDbAsync(async db =>
+        {
+            var at = Clock.GetUtcNow().UtcDateTime;
+            db.PasscodeFailures.Add(new PasscodeFailure { EnvironmentId = Environment.Id, Identifier = "old@example.com", At = at });
+            return await db.SaveChangesAsync();
+        });
+        var pruner = Server.Services.GetRequiredService<Pruner>();
+
+        var early = await pruner.PruneOnceAsync(TestContext.Current.CancellationToken);
+        Assert.All(early.Values, n => Assert.Equal(0, n));
+
+        Clock.Advance(TimeSpan.FromDays(8) + TimeSpan.FromHours(2));
+        // The profile gets one fresh session that must survive.
+        await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { userId = profileId });
+        var pruned = await pruner.PruneOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(9, pruned["sessions"]);
+        Assert.Equal(1, pruned["passcode_failures"]);
+        Assert.Equal(1, pruned["revocations"]);
+        Assert.Equal(1, await Server.WithDbAsync(db => db.Sessions.CountAsync()));
+        Assert.Equal(0, await Server.WithDbAsync(db => db.Revocations.CountAsync()));
+    }
+}
+
+public sealed class PrunerTestsOnSqlite(PostgresServer postgres) : PrunerTests(Backend.Sqlite, postgres);
+public sealed class PrunerTestsOnPostgres(PostgresServer postgres) : PrunerTests(Backend.Postgres, postgres);
