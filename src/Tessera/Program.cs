@@ -29,6 +29,7 @@ public static partial class Program
             .AddTesseraProfiles()
             .AddTesseraPasscodes()
             .AddTesseraDelivery()
+            .AddTesseraFinancialData()
             .AddTesseraAdmin()
             .AddTesseraMaintenance()
             .AddTesseraHttp();
@@ -48,6 +49,7 @@ public static partial class Program
         app.MapProfilesApi();
         app.MapSessionManagementApi();
         app.MapPasswordlessApi();
+        app.MapImportApi();
         return app;
     }
 }
