@@ -11,7 +11,9 @@ trap stop_tessera EXIT
 tessera() { dotnet "$tessera_work/bin/tessera.dll" "$@" "${tessera_config[@]}"; }
 
 start_tessera() {
-  dotnet build "$compat_root/src/Tessera" -c Release -o "$tessera_work/bin" -v q -nologo >/dev/null
+  if ! dotnet build "$compat_root/src/Tessera" -c Release -o "$tessera_work/bin" -v q -nologo >"$tessera_work/build.log" 2>&1; then
+    echo "Tessera does not build:" >&2; grep -E "error|Error" "$tessera_work/build.log" | sort -u | head -20 >&2; return 1
+  fi
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   tessera_config=(--Database:ConnectionString="Data Source=$tessera_work/tessera.db" --Secrets:KeyFile="$tessera_work/master.key" --Tokens:PublicBaseUrl="http://127.0.0.1:$port")

@@ -8,6 +8,8 @@ root="$(cd "$here/../.." && pwd)"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 PROFILES=${PROFILES:-1000}
+TOKENS=${TOKENS:-10000}
+TRANSACTIONS=${TRANSACTIONS:-100000}
 work="$(mktemp -d)"; chmod 755 "$work"  # the postgres user must reach its data directory
 pids=()
 cleanup() {
@@ -57,9 +59,19 @@ start_tessera() { # DB_ARGS...: starts Tessera, prints nothing; sets tport tpid 
   "$work/tessera/tessera" serve --urls "http://127.0.0.1:$tport" "${config[@]}" >"$work/tessera-$tport.log" 2>&1 & pids+=($!); tpid=$!
   wait_up "http://127.0.0.1:$tport/healthz"
   python3 "$here/seed.py" 127.0.0.1 "$tport" "$secret" "$PROFILES"
+  mkdir -p "$work/seed-$tport"
+  python3 "$here/seed_graphql.py" 127.0.0.1 "$tport" "$secret" "$PROFILES" "$TOKENS" "$TRANSACTIONS" "$work/seed-$tport"
 }
 
 run_scenarios() { # LABEL
+  local seed="$work/seed-$tport"
+  for c in $CONNECTIONS; do
+    TOKENS_FILE="$seed/tokens.txt" measure "token verification ($TOKENS tokens), $1" "http://127.0.0.1:$tport" "$here/lua/verify.lua" "$tpid" "$c"
+  done
+  for c in $CONNECTIONS; do
+    SESSION_TOKEN=$(cat "$seed/owner.txt") PAGE_CURSORS_FILE="$seed/cursors.txt" \
+      measure "GraphQL 50-row transactions page (profile with $TRANSACTIONS), $1" "http://127.0.0.1:$tport" "$here/lua/graphql-page.lua" "$tpid" "$c"
+  done
   for c in $CONNECTIONS; do
     CLIENT_ID=$client PROFILES=$PROFILES measure "passwordless round trip, $1" "http://127.0.0.1:$tport" "$here/lua/passwordless.lua" "$tpid" "$c"
   done

@@ -6,14 +6,17 @@ import assert from 'node:assert/strict'
 const base = process.env.TESSERA_URL
 const domain = 'tessera.test'
 const realFetch = globalThis.fetch
+// What the SDK sent to /v1/graphql, to check it batches (the SDK keeps the fetch it saw at import).
+const graphqlBodies = []
 globalThis.fetch = (input, init) => {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+  if (url.pathname === '/v1/graphql' && typeof init?.body === 'string') graphqlBodies.push(JSON.parse(init.body))
   if (url.hostname.endsWith(`.${domain}`)) return realFetch(new URL(url.pathname + url.search, base), init)
   return realFetch(input, init)
 }
 process.env.QUILTT_API_DOMAIN = domain
 process.env.QUILTT_API_INSECURE = 'true'
-const { AuthAPI, JsonWebTokenParse } = await import('@quiltt/core')
+const { AuthAPI, JsonWebTokenParse, QuilttClient, InMemoryCache, gql, GlobalStorage, createVersionLink } = await import('@quiltt/core')
 
 const clientId = process.env.CLIENT_ID
 const environmentId = process.env.ENVIRONMENT_ID
@@ -94,4 +97,44 @@ await check('importSession of a server-issued token (as @quiltt/react does it: p
   assert.equal((await auth.ping(serverToken)).status, 200)
 })
 
+// ---- GraphQL through the SDK's own Apollo client (version, auth and batch links) ----
+const signedUp = await auth.identify({ email: `graphql-${Date.now()}@example.com` })
+GlobalStorage.set('session', signedUp.data.token)
+const client = new QuilttClient({ cache: new InMemoryCache(), versionLink: createVersionLink('tessera-compat') })
+
+await check('QuilttClient runs the mock-bank mutation, a profile query and a transactions page (batched)', async () => {
+  const created = await client.mutate({ mutation: gql`mutation { connectorMockInitialize { success record { id accounts { id name } } } }` })
+  assert.equal(created.data.connectorMockInitialize.success, true)
+  assert.equal(created.data.connectorMockInitialize.record.accounts.length, 3)
+  graphqlBodies.length = 0
+  const [profile, page] = await Promise.all([
+    client.query({ query: gql`query ProfileQuery { profile { id email } }` }),
+    client.query({
+      query: gql`query TransactionsPage($first: Int) { transactions(first: $first) { count nodes { id date amount entryType merchant { name } account { id name } } pageInfo { hasNextPage endCursor } } }`,
+      variables: { first: 50 },
+    }),
+  ])
+  assert.ok(profile.data.profile.id.startsWith('p_'))
+  assert.equal(page.data.transactions.nodes.length, 50)
+  assert.ok(page.data.transactions.count > 300)
+  assert.equal(page.data.transactions.pageInfo.hasNextPage, true)
+  assert.ok(graphqlBodies.some((body) => Array.isArray(body) && body.length === 2), 'the two queries went as one batch')
+})
+
+await check('QuilttClient runs profileUpdate and reads its payload', async () => {
+  const result = await client.mutate({
+    mutation: gql`mutation Update($input: ProfileUpdateInput!) { profileUpdate(input: $input) { success errors { message path } record { id names { full } metadata } } }`,
+    variables: { input: { names: { first: 'Grace', last: 'Hopper' }, metadata: { plan: 'gold' } } },
+  })
+  assert.equal(result.data.profileUpdate.success, true)
+  assert.equal(result.data.profileUpdate.record.names.full, 'Grace Hopper')
+  assert.equal(result.data.profileUpdate.record.metadata.plan, 'gold')
+})
+
+await check('a revoked session makes QuilttClient fail with 401 before any GraphQL runs', async () => {
+  assert.equal((await auth.revoke(GlobalStorage.get('session'))).status, 204)
+  await assert.rejects(client.query({ query: gql`query Again { profile { id } }`, fetchPolicy: 'network-only' }))
+})
+
+await client.stop?.()
 console.log(`quiltt-sdk: ${passed} checks passed`)

@@ -2,6 +2,7 @@ using Tessera;
 using Tessera.ApiKeys;
 using Tessera.Cli;
 using Tessera.Data;
+using Tessera.GraphQL;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Passcodes;
@@ -32,6 +33,7 @@ public static partial class Program
             .AddTesseraFinancialData()
             .AddTesseraAdmin()
             .AddTesseraMaintenance()
+            .AddTesseraGraphQL()
             .AddTesseraHttp();
         return builder;
     }
@@ -49,6 +51,7 @@ public static partial class Program
         app.MapProfilesApi();
         app.MapSessionManagementApi();
         app.MapPasswordlessApi();
+        app.MapTesseraGraphQL();
         app.MapImportApi();
         return app;
     }

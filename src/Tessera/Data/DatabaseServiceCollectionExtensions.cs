@@ -34,6 +34,8 @@ public static class DatabaseServiceCollectionExtensions
             // Migrations are written by hand (no design-time tooling in this registry), so there is no model
             // snapshot to compare against; the schema is checked by the test suite on both databases instead.
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            // Interceptors registered as services (query counters in tests and benchmarks) join the context.
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddSingleton<DatabaseMigrator>();
         return services;

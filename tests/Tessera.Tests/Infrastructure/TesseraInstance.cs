@@ -33,7 +33,8 @@ public sealed class TesseraInstance : IAsyncDisposable
     public static async Task<TesseraInstance> StartAsync(DatabaseProvider provider, string connectionString, TimeProvider clock, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var builder = Program.CreateBuilder([]);
-        builder.WebHost.UseTestServer();
+        // The request runs on the caller's async flow, so tests can follow it (e.g. counting its queries).
+        builder.WebHost.UseTestServer(o => o.PreserveExecutionContext = true);
         var configuration = new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),

@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Text.Json;
+using Tessera.Data;
+using Tessera.GraphQL.Execution;
+using Tessera.GraphQL.Language;
+using Tessera.Http;
+
+namespace Tessera.GraphQL;
+
+/// <summary>
+/// <c>/v1/graphql</c> over the GraphQL-over-HTTP spec: POST with one operation or a batch (the official SDK sends an
+/// array), GET for queries only. Authentication happens first: a bad credential is an HTTP 401 with the JSON error
+/// body, which the SDK reads as "session over", before any GraphQL runs.
+/// </summary>
+public static class GraphQLApi
+{
+    public const string Path = "/v1/graphql";
+    private const int MaxBodyBytes = 1024 * 1024;
+    private const string GraphQLResponseMediaType = "application/graphql-response+json";
+
+    public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(Path, PostAsync).WithTags("GraphQL").WithSummary("Run a GraphQL operation or a batch of them");
+        routes.MapGet(Path, GetAsync).WithTags("GraphQL").WithSummary("Run a GraphQL query (no mutations over GET), or open the explorer in a browser");
+        return routes;
+    }
+
+    private static async Task PostAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)
+    {
+        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        if (!JsonBody.IsJsonContentType(http.Request.ContentType))
+        {
+            await RequestErrorAsync(http, 415, "Send the request as JSON with Content-Type: application/json.");
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            if (http.Request.ContentLength > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
+            using var limited = new MemoryStream();
+            await http.Request.Body.CopyToAsync(limited, http.RequestAborted);
+            if (limited.Length > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
+            document = JsonDocument.Parse(limited.GetBuffer().AsMemory(0, (int)limited.Length), new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException)
+        {
+            await RequestErrorAsync(http, 400, "The request body is not valid JSON.");
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                var requests = new List<GraphQLRequest>();
+                foreach (var item in root.EnumerateArray())
+                {
+                    var (request, error) = ReadRequest(item, caller, http);
+                    if (error is not null) { await RequestErrorAsync(http, 400, error); return; }
+                    requests.Add(request!);
+                }
+                if (requests.Count == 0) { await RequestErrorAsync(http, 400, "A batch must hold at least one operation."); return; }
+                var results = await graphql.ExecuteBatchAsync(requests, http.RequestAborted);
+                await WriteBatchAsync(http, results);
+                return;
+            }
+            var (single, problem) = ReadRequest(root, caller, http);
+            if (problem is not null) { await RequestErrorAsync(http, 400, problem); return; }
+            await WriteResultAsync(http, await graphql.ExecuteAsync(single!, http.RequestAborted));
+        }
+    }
+
+    private static async Task GetAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)
+    {
+        var query = http.Request.Query["query"].ToString();
+        if (query.Length == 0 && AcceptsHtml(http))
+        {
+            await GraphQLExplorer.WriteAsync(http);
+            return;
+        }
+        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        if (query.Length == 0) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
+
+        var operationName = http.Request.Query["operationName"].ToString() is { Length: > 0 } name ? name : null;
+        // Mutations change state: never over GET (a link or an image could trigger them).
+        var prepared = graphql.Prepare(query);
+        if (prepared.Document is not null && SelectsMutation(prepared.Document, operationName))
+        {
+            http.Response.Headers.Allow = "POST";
+            await RequestErrorAsync(http, 405, "Mutations are only accepted over POST.");
+            return;
+        }
+        JsonElement? variables = null;
+        var rawVariables = http.Request.Query["variables"].ToString();
+        if (rawVariables.Length > 0)
+        {
+            try
+            {
+                using var parsed = JsonDocument.Parse(rawVariables);
+                if (parsed.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) { await RequestErrorAsync(http, 400, "`variables` must be a JSON object."); return; }
+                variables = parsed.RootElement.Clone();
+            }
+            catch (JsonException) { await RequestErrorAsync(http, 400, "`variables` is not valid JSON."); return; }
+        }
+        await WriteResultAsync(http, await graphql.ExecuteAsync(new GraphQLRequest
+        {
+            Query = query, OperationName = operationName, VariablesJson = variables, UserContext = caller, Services = http.RequestServices,
+        }, http.RequestAborted));
+    }
+
+    private static bool SelectsMutation(Language.DocumentNode document, string? operationName)
+    {
+        foreach (var definition in document.Definitions)
+        {
+            if (definition is OperationDefinitionNode operation && (operationName is null || operation.Name?.Value == operationName))
+                return operation.Operation == OperationType.Mutation;
+        }
+        return false;
+    }
+
+    private static (GraphQLRequest? Request, string? Error) ReadRequest(JsonElement item, GraphQLCaller caller, HttpContext http)
+    {
+        if (item.ValueKind != JsonValueKind.Object) return (null, "Each operation must be a JSON object with a `query`.");
+        if (!item.TryGetProperty("query", out var query) || query.ValueKind != JsonValueKind.String || query.GetString()!.Length == 0)
+            return (null, "Provide the operation's `query` as a string.");
+        string? operationName = null;
+        if (item.TryGetProperty("operationName", out var name) && name.ValueKind != JsonValueKind.Null)
+        {
+            if (name.ValueKind != JsonValueKind.String) return (null, "`operationName` must be a string.");
+            operationName = name.GetString();
+        }
+        JsonElement? variables = null;
+        if (item.TryGetProperty("variables", out var vars) && vars.ValueKind != JsonValueKind.Null)
+        {
+            if (vars.ValueKind != JsonValueKind.Object) return (null, "`variables` must be a JSON object.");
+            variables = vars.Clone();
+        }
+        if (item.TryGetProperty("extensions", out var extensions) && extensions.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            return (null, "`extensions` must be a JSON object.");
+        return (new GraphQLRequest { Query = query.GetString(), OperationName = operationName, VariablesJson = variables, UserContext = caller, Services = http.RequestServices }, null);
+    }
+
+    private static bool AcceptsHtml(HttpContext http) => http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>application/graphql-response+json when the client accepts it (then request errors are HTTP 400), else application/json.</summary>
+    private static string ResponseMediaType(HttpContext http)
+    {
+        var accept = http.Request.Headers.Accept.ToString();
+        return accept.Contains(GraphQLResponseMediaType, StringComparison.OrdinalIgnoreCase) ? GraphQLResponseMediaType : "application/json";
+    }
+
+    private static async Task WriteResultAsync(HttpContext http, ExecutionResult result)
+    {
+        var mediaType = ResponseMediaType(http);
+        // A result with no data entry is a request error (syntax, validation, variables): 400 under the new media type.
+        http.Response.StatusCode = mediaType == GraphQLResponseMediaType && !result.HasData ? 400 : 200;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        result.WriteTo(http.Response.BodyWriter);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+
+    private static async Task WriteBatchAsync(HttpContext http, IReadOnlyList<ExecutionResult> results)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = ResponseMediaType(http) + "; charset=utf-8";
+        var writer = http.Response.BodyWriter;
+        writer.Write("["u8);
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (i > 0) writer.Write(","u8);
+            results[i].WriteTo(writer);
+        }
+        writer.Write("]"u8);
+        await writer.FlushAsync(http.RequestAborted);
+    }
+
+    private static Task UnauthenticatedAsync(HttpContext http)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return ApiError.WriteAsync(http, 401, "Not Authenticated", GraphQLAuthentication.Instruction);
+    }
+
+    /// <summary>A request that never reached GraphQL: the GraphQL error shape, with the status that says why.</summary>
+    private static async Task RequestErrorAsync(HttpContext http, int status, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ResponseMediaType(http) + "; charset=utf-8";
+        await http.Response.WriteAsync(JsonSerializer.Serialize(new { errors = new[] { new { message } } }), http.RequestAborted);
+    }
+}

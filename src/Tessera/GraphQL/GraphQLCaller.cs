@@ -1,0 +1,26 @@
+using Tessera.Data;
+
+namespace Tessera.GraphQL;
+
+/// <summary>
+/// Who a GraphQL request runs as: one profile of one environment. Every resolver filters by these two ids inside its
+/// own query, so no query can reach another profile's rows.
+/// </summary>
+public sealed class GraphQLCaller(string environmentId, string profileId, TesseraDbContext db)
+{
+    private readonly SemaphoreSlim _dbGate = new(1, 1);
+
+    public string EnvironmentId { get; } = environmentId;
+    public string ProfileId { get; } = profileId;
+
+    /// <summary>
+    /// The request's DbContext, one user at a time: the engine may run sibling resolvers concurrently and a DbContext
+    /// is not thread-safe. DataLoaders keep the number of such turns small.
+    /// </summary>
+    public async Task<T> WithDbAsync<T>(Func<TesseraDbContext, Task<T>> query)
+    {
+        await _dbGate.WaitAsync();
+        try { return await query(db); }
+        finally { _dbGate.Release(); }
+    }
+}

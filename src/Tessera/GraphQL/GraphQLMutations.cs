@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
+using Tessera.Environments;
+using Tessera.FinancialData;
+using Tessera.GraphQL.Execution;
+using Tessera.Http;
+using Tessera.Profiles;
+
+namespace Tessera.GraphQL;
+
+/// <summary>
+/// Mutations answer <c>{success, record, errors {message path}, clientMutationId}</c>: a rule the input breaks is an
+/// entry of <c>errors</c> (success false), not a GraphQL error. Each writes only the caller's own rows.
+/// </summary>
+public static class GraphQLMutations
+{
+    private static GraphQLCaller Caller(ResolveFieldContext ctx) => (GraphQLCaller)ctx.UserContext!;
+
+    private static IReadOnlyDictionary<string, object?> Input(ResolveFieldContext ctx) =>
+        ctx.Arguments.TryGetValue("input", out var raw) && raw is IReadOnlyDictionary<string, object?> input ? input : new Dictionary<string, object?>();
+
+    private static object? ClientMutationId(IReadOnlyDictionary<string, object?> input) => input.TryGetValue("clientMutationId", out var id) ? id : null;
+
+    private static object Payload(bool success, object? record, IEnumerable<object>? errors, IReadOnlyDictionary<string, object?> input) =>
+        new Dictionary<string, object?> { ["success"] = success, ["record"] = record, ["errors"] = errors?.ToList(), ["clientMutationId"] = ClientMutationId(input) };
+
+    private static object Error(string message, params string[] path) => new Dictionary<string, object?> { ["message"] = message, ["path"] = path };
+
+    public static async Task<object> ProfileUpdateAsync(ResolveFieldContext ctx)
+    {
+        var caller = Caller(ctx);
+        var input = Input(ctx);
+        // The same validation as the REST API: the input becomes the JSON body it would have been.
+        var body = JsonSerializer.SerializeToElement(input.Where(p => p.Key != "clientMutationId").ToDictionary(p => p.Key, p => p.Value));
+        var errors = new ValidationErrors();
+        var clock = ctx.Services!.GetRequiredService<TimeProvider>();
+        var parsed = ProfileInput.Parse(body, acceptIdentity: false, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (errors.Any) return Payload(false, null, ToMutationErrors(errors), input);
+
+        return await caller.WithDbAsync<object>(async db =>
+        {
+            var profile = await db.Profiles.FirstOrDefaultAsync(p => p.Id == caller.ProfileId && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken);
+            if (profile is null) return Payload(false, null, [Error("The profile no longer exists.")], input);
+            var store = ctx.Services!.GetRequiredService<ProfileStore>();
+            if (await store.FindConflictAsync(caller.EnvironmentId, profile.Id, parsed, ctx.CancellationToken) is { } field)
+                return Payload(false, null, [Error($"The {field} is already in use by another profile.", field)], input);
+            parsed.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+            try { await db.SaveChangesAsync(ctx.CancellationToken); }
+            catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
+            {
+                db.ChangeTracker.Clear();
+                var conflict = ProfileStore.ConflictField(constraint);
+                return Payload(false, null, [Error($"The {conflict} is already in use by another profile.", conflict)], input);
+            }
+            return Payload(true, profile, null, input);
+        });
+    }
+
+    private static IEnumerable<object> ToMutationErrors(ValidationErrors errors)
+    {
+        var json = JsonSerializer.SerializeToElement(errors.ToResult().Value);
+        foreach (var field in json.EnumerateObject())
+            foreach (var message in field.Value.EnumerateArray())
+                yield return Error($"{field.Name} {message.GetString()}", field.Name.Split('.'));
+    }
+
+    /// <summary>accountUpdate, transactionUpdate, connectionUpdate: replace the record's metadata.</summary>
+    public static async Task<object> MetadataUpdateAsync<T>(ResolveFieldContext ctx) where T : class
+    {
+        var input = Input(ctx);
+        var id = input.TryGetValue("id", out var raw) ? raw as string : null;
+        string? metadata = null;
+        if (input.TryGetValue("metadata", out var value) && value is not null)
+        {
+            var element = JsonSerializer.SerializeToElement(value);
+            if (element.ValueKind != JsonValueKind.Object) return Payload(false, null, [Error("metadata must be an object", "metadata")], input);
+            if (element.EnumerateObject().Count() > ProfileInput.MaxMetadataKeys)
+                return Payload(false, null, [Error($"metadata must have at most {ProfileInput.MaxMetadataKeys} keys", "metadata")], input);
+            metadata = element.GetRawText();
+            if (metadata.Length > 32_768) return Payload(false, null, [Error("metadata is too large", "metadata")], input);
+        }
+        var record = id is null ? null : await TesseraGraphQLSchema.FindAsync<T>(ctx, id, tracked: true);
+        if (record is null) return Payload(false, null, [Error("Not found.", "id")], input);
+        var clock = ctx.Services!.GetRequiredService<TimeProvider>();
+        return await Caller(ctx).WithDbAsync<object>(async db =>
+        {
+            var entry = db.Entry(record);
+            entry.Property("MetadataJson").CurrentValue = metadata;
+            entry.Property("UpdatedAt").CurrentValue = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ctx.CancellationToken);
+            return Payload(true, record, null, input);
+        });
+    }
+
+    public static async Task<object> ConnectionDisconnectAsync(ResolveFieldContext ctx)
+    {
+        var input = Input(ctx);
+        var id = input.TryGetValue("id", out var raw) ? raw as string : null;
+        var connection = id is null ? null : await TesseraGraphQLSchema.FindAsync<Connection>(ctx, id, tracked: true);
+        if (connection is null) return Payload(false, null, [Error("Not found.", "id")], input);
+        var clock = ctx.Services!.GetRequiredService<TimeProvider>();
+        return await Caller(ctx).WithDbAsync<object>(async db =>
+        {
+            connection.Status = ConnectionStatus.Disconnected;
+            connection.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(ctx.CancellationToken);
+            return Payload(true, connection, null, input);
+        });
+    }
+
+    /// <summary>SANDBOX only: a mock bank connection for the caller, so a newcomer has data to query at once.</summary>
+    public static async Task<object> ConnectorMockInitializeAsync(ResolveFieldContext ctx)
+    {
+        var input = Input(ctx);
+        var caller = Caller(ctx);
+        return await caller.WithDbAsync<object>(async db =>
+        {
+            var environment = await db.Environments.AsNoTracking().FirstAsync(e => e.Id == caller.EnvironmentId, ctx.CancellationToken);
+            if (environment.Mode != EnvironmentMode.Sandbox)
+                return Payload(false, null, [Error("The mock bank exists in SANDBOX environments only.")], input);
+            var bank = ctx.Services!.GetRequiredService<MockBank>();
+            try
+            {
+                var connection = await bank.CreateAsync(caller.EnvironmentId, caller.ProfileId, ctx.CancellationToken);
+                return Payload(true, connection, null, input);
+            }
+            catch (MockBankException ex)
+            {
+                return Payload(false, null, [Error(ex.Message)], input);
+            }
+        });
+    }
+}

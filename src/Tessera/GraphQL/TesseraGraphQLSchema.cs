@@ -1,0 +1,247 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tessera.FinancialData;
+using Tessera.GraphQL.Execution;
+using Tessera.GraphQL.Types;
+using Tessera.Profiles;
+
+namespace Tessera.GraphQL;
+
+/// <summary>
+/// The data API's schema (<c>Schema.graphql</c>, embedded) bound to resolvers. Every root resolver filters by the
+/// caller's environment and profile inside its query; children of a record come through DataLoaders keyed by parent
+/// id and filtered the same way, so a page of transactions with their accounts is a fixed number of queries.
+/// </summary>
+public static class TesseraGraphQLSchema
+{
+    public static string Sdl()
+    {
+        using var stream = typeof(TesseraGraphQLSchema).Assembly.GetManifestResourceStream("Tessera.GraphQL.Schema.graphql")
+            ?? throw new InvalidOperationException("Schema.graphql is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static GraphQLCaller Caller(ResolveFieldContext ctx) => (GraphQLCaller)ctx.UserContext!;
+
+    private static JsonElement? Json(string? raw) => raw is null ? null : JsonDocument.Parse(raw).RootElement.Clone();
+
+    public static Schema Build() => SchemaBuilder.FromSdl(Sdl())
+        .Scalar(CommonScalars.CreateDate())
+        .Scalar(CommonScalars.CreateDateTime())
+        .Scalar(CommonScalars.CreateJson())
+
+        // ---- Query ----
+        .BindAsync("Query", "profile", async ctx =>
+        {
+            var caller = Caller(ctx);
+            return await caller.WithDbAsync(db => db.Profiles.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.EnvironmentId == caller.EnvironmentId && p.Id == caller.ProfileId, ctx.CancellationToken))
+                ?? throw new GraphQLError("The profile no longer exists.");
+        })
+        .BindAsync("Query", "connections", ctx =>
+        {
+            var caller = Caller(ctx);
+            var filter = ctx.Arguments.TryGetValue("filter", out var raw) ? raw as IReadOnlyDictionary<string, object?> : null;
+            var statuses = EnumList<ConnectionStatus>(filter, "status");
+            var providers = EnumList<ConnectionProvider>(filter, "provider");
+            return caller.WithDbAsync(db => db.Connections.AsNoTracking()
+                .Where(c => c.EnvironmentId == caller.EnvironmentId && c.ProfileId == caller.ProfileId)
+                .Where(c => statuses == null || statuses.Contains(c.Status))
+                .Where(c => providers == null || providers.Contains(c.Provider))
+                .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ctx.CancellationToken));
+        })
+        .BindAsync("Query", "connection", ctx => FindAsync<Connection>(ctx, ctx.GetArgument<string>("id")!))
+        .BindAsync("Query", "accounts", ctx =>
+        {
+            var caller = Caller(ctx);
+            var filter = ctx.Arguments.TryGetValue("filter", out var raw) ? raw as IReadOnlyDictionary<string, object?> : null;
+            var connectionIds = filter is not null && filter.TryGetValue("connectionIds", out var ids) && ids is IEnumerable<object?> list ? list.OfType<string>().ToList() : null;
+            var types = EnumList<AccountType>(filter, "type");
+            var kinds = EnumList<AccountKind>(filter, "kind");
+            var states = EnumList<AccountState>(filter, "state");
+            var query = caller.WithDbAsync(db =>
+            {
+                var accounts = db.Accounts.AsNoTracking()
+                    .Where(a => a.EnvironmentId == caller.EnvironmentId && a.ProfileId == caller.ProfileId)
+                    .Where(a => connectionIds == null || connectionIds.Contains(a.ConnectionId))
+                    .Where(a => types == null || types.Contains(a.Type))
+                    .Where(a => kinds == null || kinds.Contains(a.Kind))
+                    .Where(a => states == null || states.Contains(a.State));
+                accounts = (ctx.GetArgument<string>("sort") ?? "NAME_ASC") switch
+                {
+                    "NAME_DESC" => accounts.OrderByDescending(a => a.Name).ThenByDescending(a => a.Id),
+                    "CREATED_AT_ASC" => accounts.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id),
+                    "CREATED_AT_DESC" => accounts.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id),
+                    _ => accounts.OrderBy(a => a.Name).ThenBy(a => a.Id),
+                };
+                return accounts.ToListAsync(ctx.CancellationToken);
+            });
+            return query;
+        })
+        .BindAsync("Query", "account", ctx => FindAsync<Account>(ctx, ctx.GetArgument<string>("id")!))
+        .BindAsync("Query", "transactions", ctx => TransactionPages.LoadAsync(ctx, Caller(ctx), accountId: null))
+        .BindAsync("Query", "transaction", ctx => FindAsync<Transaction>(ctx, ctx.GetArgument<string>("id")!))
+        .BindAsync("Query", "node", async ctx =>
+        {
+            var id = ctx.GetArgument<string>("id")!;
+            var caller = Caller(ctx);
+            if (id.StartsWith("p_", StringComparison.Ordinal))
+                return id == caller.ProfileId ? await caller.WithDbAsync(db => db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken)) : null;
+            if (id.StartsWith("conn_", StringComparison.Ordinal)) return await FindAsync<Connection>(ctx, id);
+            if (id.StartsWith("acct_", StringComparison.Ordinal)) return await FindAsync<Account>(ctx, id);
+            if (id.StartsWith("txn_", StringComparison.Ordinal)) return await FindAsync<Transaction>(ctx, id);
+            return (object?)null;
+        })
+        .ResolveType("Node", (value, _) => value switch
+        {
+            Profile => "Profile",
+            Connection => "Connection",
+            Account => "Account",
+            Transaction => "Transaction",
+            _ => null,
+        })
+
+        // ---- Profile ----
+        .BindSource<Profile>("Profile", "uuid", p => p.Uuid.ToString())
+        .BindSource<Profile>("Profile", "names", p => new
+        {
+            first = p.FirstName,
+            last = p.LastName,
+            full = string.Join(' ', new[] { p.FirstName, p.LastName }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } full ? full : null,
+        })
+        .BindSource<Profile>("Profile", "address", p => p.AddressLine1 is null && p.AddressLine2 is null && p.AddressCity is null && p.AddressState is null
+                                                          && p.AddressPostalCode is null && p.AddressCountryCode is null
+            ? null
+            : new { line1 = p.AddressLine1, line2 = p.AddressLine2, city = p.AddressCity, state = p.AddressState, postalCode = p.AddressPostalCode, countryCode = p.AddressCountryCode })
+        .BindSource<Profile>("Profile", "metadata", p => Json(p.MetadataJson))
+
+        // ---- Connection ----
+        .BindSource<Connection>("Connection", "uuid", c => c.Uuid?.ToString())
+        .BindSource<Connection>("Connection", "status", c => WireEnum.Name(c.Status))
+        .BindSource<Connection>("Connection", "provider", c => WireEnum.Name(c.Provider))
+        .BindSource<Connection>("Connection", "institution", Institution)
+        .BindSource<Connection>("Connection", "metadata", c => Json(c.MetadataJson))
+        .Bind("Connection", "accounts", async ctx =>
+            await AccountsByConnection(ctx).LoadAsync(ctx.SourceAs<Connection>().Id) ?? [])
+
+        // ---- Account ----
+        .BindSource<Account>("Account", "uuid", a => a.Uuid?.ToString())
+        .BindSource<Account>("Account", "state", a => WireEnum.Name(a.State))
+        .BindSource<Account>("Account", "type", a => WireEnum.Name(a.Type))
+        .BindSource<Account>("Account", "kind", a => WireEnum.Name(a.Kind))
+        .BindSource<Account>("Account", "metadata", a => Json(a.MetadataJson))
+        .Bind("Account", "balance", async ctx => await LatestBalances(ctx).LoadAsync(ctx.SourceAs<Account>().Id))
+        .Bind("Account", "connection", async ctx => await ConnectionsById(ctx).LoadAsync(ctx.SourceAs<Account>().ConnectionId))
+        .Bind("Account", "institution", async ctx => Institution((await ConnectionsById(ctx).LoadAsync(ctx.SourceAs<Account>().ConnectionId))!))
+        .BindAsync("Account", "transactions", ctx => TransactionPages.LoadAsync(ctx, Caller(ctx), ctx.SourceAs<Account>().Id))
+        .Bind("Account", "transactedFirstOn", async ctx => (await TransactedRange(ctx).LoadAsync(ctx.SourceAs<Account>().Id))?.First)
+        .Bind("Account", "transactedLastOn", async ctx => (await TransactedRange(ctx).LoadAsync(ctx.SourceAs<Account>().Id))?.Last)
+
+        // ---- TransactionConnection: count costs a scan of every match, so only when asked for ----
+        .BindAsync("TransactionConnection", "count", ctx => ctx.SourceAs<TransactionPages.Page>().CountAsync())
+
+        // ---- Transaction ----
+        .BindSource<Transaction>("Transaction", "uuid", t => t.Uuid?.ToString())
+        .BindSource<Transaction>("Transaction", "amount", t => Money.ToMajor(t.Amount, t.CurrencyCode))
+        .BindSource<Transaction>("Transaction", "entryType", t => WireEnum.Name(t.EntryType))
+        .BindSource<Transaction>("Transaction", "status", t => WireEnum.Name(t.Status))
+        .BindSource<Transaction>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
+        .BindSource<Transaction>("Transaction", "metadata", t => Json(t.MetadataJson))
+        .Bind("Transaction", "account", async ctx => await AccountsById(ctx).LoadAsync(ctx.SourceAs<Transaction>().AccountId))
+
+        // ---- Mutations ----
+        .BindAsync("Mutation", "profileUpdate", GraphQLMutations.ProfileUpdateAsync)
+        .BindAsync("Mutation", "accountUpdate", ctx => GraphQLMutations.MetadataUpdateAsync<Account>(ctx))
+        .BindAsync("Mutation", "transactionUpdate", ctx => GraphQLMutations.MetadataUpdateAsync<Transaction>(ctx))
+        .BindAsync("Mutation", "connectionUpdate", ctx => GraphQLMutations.MetadataUpdateAsync<Connection>(ctx))
+        .BindAsync("Mutation", "connectionDisconnect", GraphQLMutations.ConnectionDisconnectAsync)
+        .BindAsync("Mutation", "connectorMockInitialize", GraphQLMutations.ConnectorMockInitializeAsync)
+        .Build();
+
+    private static object? Institution(Connection c) =>
+        c.InstitutionId is null && c.InstitutionName is null
+            ? null
+            : new { id = c.InstitutionId, name = c.InstitutionName, logo = c.InstitutionLogoUrl is null ? null : new { url = c.InstitutionLogoUrl } };
+
+    private static List<T>? EnumList<T>(IReadOnlyDictionary<string, object?>? filter, string name) where T : struct, Enum
+    {
+        if (filter is null || !filter.TryGetValue(name, out var raw) || raw is not IEnumerable<object?> values) return null;
+        return values.OfType<string>().Select(v => WireEnum.TryParse<T>(v, out var parsed) ? parsed : default).ToList();
+    }
+
+    /// <summary>A record of the caller's profile by id, or null (another profile's id answers null too).</summary>
+    internal static Task<T?> FindAsync<T>(ResolveFieldContext ctx, string id, bool tracked = false) where T : class
+    {
+        var caller = Caller(ctx);
+        return caller.WithDbAsync(db =>
+        {
+            var set = tracked ? db.Set<T>() : db.Set<T>().AsNoTracking();
+            return set.FirstOrDefaultAsync(r => EF.Property<string>(r, "Id") == id
+                                                && EF.Property<string>(r, "EnvironmentId") == caller.EnvironmentId
+                                                && EF.Property<string>(r, "ProfileId") == caller.ProfileId, ctx.CancellationToken);
+        });
+    }
+
+    // ---- DataLoaders: one query per level of the result, each filtered by the caller's profile too ----
+
+    private static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, Account>("accountsById", async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
+                .Where(a => ids.Contains(a.Id) && a.EnvironmentId == caller.EnvironmentId && a.ProfileId == caller.ProfileId).ToListAsync(ct));
+            return rows.ToDictionary(a => a.Id);
+        });
+
+    private static DataLoader<string, Connection> ConnectionsById(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, Connection>("connectionsById", async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Connections.AsNoTracking()
+                .Where(c => ids.Contains(c.Id) && c.EnvironmentId == caller.EnvironmentId && c.ProfileId == caller.ProfileId).ToListAsync(ct));
+            return rows.ToDictionary(c => c.Id);
+        });
+
+    private static DataLoader<string, List<Account>> AccountsByConnection(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, List<Account>>("accountsByConnection", async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
+                .Where(a => ids.Contains(a.ConnectionId) && a.EnvironmentId == caller.EnvironmentId && a.ProfileId == caller.ProfileId)
+                .OrderBy(a => a.Name).ThenBy(a => a.Id).ToListAsync(ct));
+            return rows.GroupBy(a => a.ConnectionId).ToDictionary(g => g.Key, g => g.ToList());
+        });
+
+    private sealed record BalanceView(string Id, DateTime At, double Current, double? Available, double? Limit);
+
+    private static DataLoader<string, BalanceView> LatestBalances(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, BalanceView>("latestBalance", async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            // The latest row per account: a correlated subquery both databases serve from (account_id, at).
+            var rows = await caller.WithDbAsync(db => db.Balances.AsNoTracking()
+                .Where(b => ids.Contains(b.AccountId) && b.EnvironmentId == caller.EnvironmentId && b.ProfileId == caller.ProfileId)
+                .Where(b => b.Id == db.Balances.Where(x => x.AccountId == b.AccountId).OrderByDescending(x => x.At).ThenByDescending(x => x.Id).Select(x => x.Id).First())
+                .Join(db.Accounts, b => b.AccountId, a => a.Id, (b, a) => new { Balance = b, a.CurrencyCode })
+                .ToListAsync(ct));
+            return rows.ToDictionary(r => r.Balance.AccountId, r => new BalanceView(r.Balance.Id, r.Balance.At,
+                Money.ToMajor(r.Balance.Current, r.CurrencyCode),
+                r.Balance.Available is { } available ? Money.ToMajor(available, r.CurrencyCode) : null,
+                r.Balance.CreditLimit is { } limit ? Money.ToMajor(limit, r.CurrencyCode) : null));
+        });
+
+    private sealed record DateRange(DateOnly First, DateOnly Last);
+
+    private static DataLoader<string, DateRange> TransactedRange(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, DateRange>("transactedRange", async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Transactions.AsNoTracking()
+                .Where(t => ids.Contains(t.AccountId) && t.EnvironmentId == caller.EnvironmentId && t.ProfileId == caller.ProfileId)
+                .GroupBy(t => t.AccountId)
+                .Select(g => new { AccountId = g.Key, First = g.Min(t => t.Date), Last = g.Max(t => t.Date) })
+                .ToListAsync(ct));
+            return rows.ToDictionary(r => r.AccountId, r => new DateRange(r.First, r.Last));
+        });
+}

@@ -1,0 +1,226 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Tessera.FinancialData;
+using Tessera.GraphQL.Execution;
+
+namespace Tessera.GraphQL;
+
+/// <summary>
+/// Relay pagination over a profile's transactions with keyset cursors: a cursor is the sort key and the id of a row,
+/// so pages stay stable while rows are added, and each page is one indexed range scan, however deep.
+/// </summary>
+public static class TransactionPages
+{
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 25;
+
+    /// <summary>A page. <see cref="CountAsync"/> runs only when the query selects <c>count</c>: it scans every match.</summary>
+    public sealed record Page(Func<Task<int>> CountAsync, IReadOnlyList<Edge> Edges, PageInfo PageInfo)
+    {
+        public IEnumerable<Transaction> Nodes => Edges.Select(e => e.Node);
+    }
+
+    public sealed record Edge(string Cursor, Transaction Node);
+
+    public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
+
+    private enum Sort { DateAsc, DateDesc, AmountAsc, AmountDesc }
+
+    private readonly record struct Cursor(long Key, string Id);
+
+    public static async Task<Page> LoadAsync(ResolveFieldContext ctx, GraphQLCaller caller, string? accountId)
+    {
+        var first = ctx.GetArgument<int?>("first");
+        var last = ctx.GetArgument<int?>("last");
+        if (first is not null && last is not null) throw new GraphQLError("Pass either first or last, not both.");
+        if (first is < 0 || last is < 0) throw new GraphQLError("first and last must not be negative.");
+        if (first > MaxPageSize || last > MaxPageSize) throw new GraphQLError($"A page holds at most {MaxPageSize} transactions.");
+        var sort = ParseSort(ctx.GetArgument<string>("sort") ?? "DATE_DESC");
+        var after = ParseCursor(ctx.GetArgument<string>("after"), sort, "after");
+        var before = ParseCursor(ctx.GetArgument<string>("before"), sort, "before");
+        var backwards = last is not null;
+        var size = backwards ? last!.Value : first ?? DefaultPageSize;
+
+        return await caller.WithDbAsync(async db =>
+        {
+            var filtered = Filter(db.Transactions.AsNoTracking().Where(t => t.EnvironmentId == caller.EnvironmentId && t.ProfileId == caller.ProfileId), ctx, accountId);
+
+            var window = filtered;
+            if (after is { } a) window = Beyond(window, sort, a, forward: true);
+            if (before is { } b) window = Beyond(window, sort, b, forward: false);
+            var rows = await Order(window, sort, reverse: backwards).Take(size + 1).ToListAsync(ctx.CancellationToken);
+            var more = rows.Count > size;
+            if (more) rows.RemoveAt(rows.Count - 1);
+            if (backwards) rows.Reverse();
+
+            // The far side of the cursor given is only asked about when there is a cursor: one indexed probe.
+            bool hasNext, hasPrevious;
+            if (backwards)
+            {
+                hasPrevious = more;
+                hasNext = before is { } b2 && await Beyond(filtered, sort, b2, forward: true, inclusive: true).AnyAsync(ctx.CancellationToken);
+            }
+            else
+            {
+                hasNext = more;
+                hasPrevious = after is { } a2 && await Beyond(filtered, sort, a2, forward: false, inclusive: true).AnyAsync(ctx.CancellationToken);
+            }
+            var edges = rows.Select(t => new Edge(Encode(sort, t), t)).ToList();
+            var cancellationToken = ctx.CancellationToken;
+            return new Page(() => caller.WithDbAsync(_ => filtered.CountAsync(cancellationToken)), edges,
+                new PageInfo(hasNext, hasPrevious, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor));
+        });
+    }
+
+    private static IQueryable<Transaction> Filter(IQueryable<Transaction> query, ResolveFieldContext ctx, string? accountId)
+    {
+        if (accountId is not null) query = query.Where(t => t.AccountId == accountId);
+        if (ctx.Arguments.TryGetValue("filter", out var raw) && raw is IReadOnlyDictionary<string, object?> filter)
+        {
+            if (filter.TryGetValue("accountIds", out var ids) && ids is IEnumerable<object?> list)
+            {
+                var accountIds = list.OfType<string>().ToList();
+                query = query.Where(t => accountIds.Contains(t.AccountId));
+            }
+            query = AmountFilter(query, filter, "amount", (column, v) => column == v);
+            query = AmountFilter(query, filter, "amount_gt", (column, v) => column > v);
+            query = AmountFilter(query, filter, "amount_gte", (column, v) => column >= v);
+            query = AmountFilter(query, filter, "amount_lt", (column, v) => column < v);
+            query = AmountFilter(query, filter, "amount_lte", (column, v) => column <= v);
+            if (filter.TryGetValue("date", out var d) && d is DateOnly date) query = query.Where(t => t.Date == date);
+            if (filter.TryGetValue("date_gt", out d) && d is DateOnly gt) query = query.Where(t => t.Date > gt);
+            if (filter.TryGetValue("date_gte", out d) && d is DateOnly gte) query = query.Where(t => t.Date >= gte);
+            if (filter.TryGetValue("date_lt", out d) && d is DateOnly lt) query = query.Where(t => t.Date < lt);
+            if (filter.TryGetValue("date_lte", out d) && d is DateOnly lte) query = query.Where(t => t.Date <= lte);
+            if (filter.TryGetValue("entryType", out var e) && e is string entry && WireEnum.TryParse<EntryType>(entry, out var entryType))
+                query = query.Where(t => t.EntryType == entryType);
+            if (filter.TryGetValue("status", out var s) && s is string status && WireEnum.TryParse<TransactionStatus>(status, out var transactionStatus))
+                query = query.Where(t => t.Status == transactionStatus);
+        }
+        if (ctx.Arguments.TryGetValue("search", out var rawSearch) && rawSearch is IReadOnlyDictionary<string, object?> search
+            && search.TryGetValue("term", out var rawTerm) && rawTerm is string { Length: > 0 } term)
+        {
+            if (term.Length > 200) throw new GraphQLError("A search term is at most 200 characters.");
+            var lowered = term.ToLowerInvariant();
+            query = query.Where(t => t.Description.ToLower().Contains(lowered) || (t.MerchantName != null && t.MerchantName.ToLower().Contains(lowered)));
+        }
+        return query;
+    }
+
+    /// <summary>
+    /// Compares a major-unit amount exactly with minor units, currency by currency: 12.34 is 1234 cents but 12 yen.
+    /// An amount that is not a whole number of a currency's minor units matches no equality in that currency.
+    /// </summary>
+    private static IQueryable<Transaction> AmountFilter(IQueryable<Transaction> query, IReadOnlyDictionary<string, object?> filter, string name,
+        System.Linq.Expressions.Expression<Func<long, long, bool>> compare)
+    {
+        if (!filter.TryGetValue(name, out var raw) || raw is null) return query;
+        var major = Convert.ToDecimal(raw, CultureInfo.InvariantCulture);
+        // Floors keep > and <= exact for fractional minor units; == uses an impossible value then.
+        long Minor(int exponent)
+        {
+            var scaled = major * Money.Pow10(exponent);
+            if (name == "amount" && scaled != decimal.Truncate(scaled)) return long.MinValue;
+            return name is "amount_gte" or "amount_lt" ? (long)decimal.Ceiling(scaled) : (long)decimal.Floor(scaled);
+        }
+        var zero = Minor(0);
+        var two = Minor(2);
+        var three = Minor(3);
+        var zeroCurrencies = Money.ZeroDecimal;
+        var threeCurrencies = Money.ThreeDecimal;
+        var body = compare.Body;
+        var p = System.Linq.Expressions.Expression.Parameter(typeof(Transaction), "t");
+        var amount = System.Linq.Expressions.Expression.Property(p, nameof(Transaction.Amount));
+        var currency = System.Linq.Expressions.Expression.Property(p, nameof(Transaction.CurrencyCode));
+        System.Linq.Expressions.Expression Apply(long value) =>
+            new Rebinder(compare.Parameters[0], amount, compare.Parameters[1], System.Linq.Expressions.Expression.Constant(value)).Visit(body)!;
+        System.Linq.Expressions.Expression In(string[] set) =>
+            System.Linq.Expressions.Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], System.Linq.Expressions.Expression.Constant(set), currency);
+        // (zero-decimal AND cmp(v×1)) OR (three-decimal AND cmp(v×1000)) OR (neither AND cmp(v×100))
+        var inZero = In(zeroCurrencies);
+        var inThree = In(threeCurrencies);
+        var predicate = System.Linq.Expressions.Expression.OrElse(
+            System.Linq.Expressions.Expression.AndAlso(inZero, Apply(zero)),
+            System.Linq.Expressions.Expression.OrElse(
+                System.Linq.Expressions.Expression.AndAlso(inThree, Apply(three)),
+                System.Linq.Expressions.Expression.AndAlso(
+                    System.Linq.Expressions.Expression.Not(System.Linq.Expressions.Expression.OrElse(inZero, inThree)), Apply(two))));
+        return query.Where(System.Linq.Expressions.Expression.Lambda<Func<Transaction, bool>>(predicate, p));
+    }
+
+    private sealed class Rebinder(System.Linq.Expressions.ParameterExpression a, System.Linq.Expressions.Expression aValue,
+        System.Linq.Expressions.ParameterExpression b, System.Linq.Expressions.Expression bValue) : System.Linq.Expressions.ExpressionVisitor
+    {
+        protected override System.Linq.Expressions.Expression VisitParameter(System.Linq.Expressions.ParameterExpression node) =>
+            node == a ? aValue : node == b ? bValue : node;
+    }
+
+    private static IQueryable<Transaction> Order(IQueryable<Transaction> query, Sort sort, bool reverse) => (sort, reverse) switch
+    {
+        (Sort.DateDesc, false) or (Sort.DateAsc, true) => query.OrderByDescending(t => t.Date).ThenByDescending(t => t.Id),
+        (Sort.DateAsc, false) or (Sort.DateDesc, true) => query.OrderBy(t => t.Date).ThenBy(t => t.Id),
+        (Sort.AmountDesc, false) or (Sort.AmountAsc, true) => query.OrderByDescending(t => t.Amount).ThenByDescending(t => t.Id),
+        _ => query.OrderBy(t => t.Amount).ThenBy(t => t.Id),
+    };
+
+    /// <summary>
+    /// Rows past the cursor in the sort's direction (forward) or before it (backward). Written as
+    /// <c>key &lt;= k AND (key &lt; k OR id &lt; i)</c> rather than a bare OR, so both databases start an index range at
+    /// the cursor instead of walking the index from the top: a deep page costs what the first one does.
+    /// </summary>
+    private static IQueryable<Transaction> Beyond(IQueryable<Transaction> query, Sort sort, Cursor cursor, bool forward, bool inclusive = false)
+    {
+        var ascending = sort is Sort.DateAsc or Sort.AmountAsc;
+        var greater = ascending == forward;
+        var id = cursor.Id;
+        if (sort is Sort.DateAsc or Sort.DateDesc)
+        {
+            var date = DateOnly.FromDayNumber((int)cursor.Key);
+            return (greater, inclusive) switch
+            {
+                (true, false) => query.Where(t => t.Date >= date && (t.Date > date || string.Compare(t.Id, id) > 0)),
+                (true, true) => query.Where(t => t.Date >= date && (t.Date > date || string.Compare(t.Id, id) >= 0)),
+                (false, false) => query.Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) < 0)),
+                _ => query.Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) <= 0)),
+            };
+        }
+        var amount = cursor.Key;
+        return (greater, inclusive) switch
+        {
+            (true, false) => query.Where(t => t.Amount >= amount && (t.Amount > amount || string.Compare(t.Id, id) > 0)),
+            (true, true) => query.Where(t => t.Amount >= amount && (t.Amount > amount || string.Compare(t.Id, id) >= 0)),
+            (false, false) => query.Where(t => t.Amount <= amount && (t.Amount < amount || string.Compare(t.Id, id) < 0)),
+            _ => query.Where(t => t.Amount <= amount && (t.Amount < amount || string.Compare(t.Id, id) <= 0)),
+        };
+    }
+
+    private static Sort ParseSort(string sort) => sort switch
+    {
+        "DATE_ASC" => Sort.DateAsc,
+        "AMOUNT_ASC" => Sort.AmountAsc,
+        "AMOUNT_DESC" => Sort.AmountDesc,
+        _ => Sort.DateDesc,
+    };
+
+    private static string Encode(Sort sort, Transaction t)
+    {
+        var key = sort is Sort.DateAsc or Sort.DateDesc ? t.Date.DayNumber : t.Amount;
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{(int)sort}:{key.ToString(CultureInfo.InvariantCulture)}:{t.Id}"));
+    }
+
+    private static Cursor? ParseCursor(string? raw, Sort sort, string argument)
+    {
+        if (raw is null) return null;
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(raw)).Split(':', 3);
+            if (parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var encodedSort) && encodedSort == (int)sort
+                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key) && parts[2].Length is > 0 and <= 64)
+                return new Cursor(key, parts[2]);
+        }
+        catch (FormatException) { }
+        throw new GraphQLError($"The {argument} cursor is not one this query gave out (cursors are tied to the sort).");
+    }
+}

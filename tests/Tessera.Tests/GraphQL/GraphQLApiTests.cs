@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.GraphQL.Types;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.GraphQL;
+
+public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) : GraphQLTestBase(backend, postgres)
+{
+    private readonly QueryCounter _queries = new();
+
+    [Fact]
+    public async Task MissingBadAndRevokedTokensGet401WithTheErrorBodyBeforeAnyGraphQLRuns()
+    {
+        var seeded = await SeedProfileAsync(1);
+        await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", seeded.Token);
+        foreach (var token in new[] { null, "garbage", seeded.Token })
+        {
+            var response = await PostGraphQLAsync(new { query = "{ profile { id } }" }, token);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            var body = await response.JsonAsync();
+            Assert.Equal("Not Authenticated", body.Str("message"));
+            Assert.False(body.TryGetProperty("data", out _));
+        }
+    }
+
+    [Fact]
+    public async Task BasicProfileAndApiSecretWorksServerToServerAndOnlyWithinTheKeysEnvironment()
+    {
+        var seeded = await SeedProfileAsync(1);
+        var response = await PostGraphQLAsync(new { query = "{ profile { id } }" }, null, basic: $"{seeded.ProfileId}:{ApiSecret}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(seeded.ProfileId, (await response.JsonAsync()).GetProperty("data").GetProperty("profile").Str("id"));
+
+        var (_, otherSecret, _) = await Server.CreateEnvironmentAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostGraphQLAsync(new { query = "{ profile { id } }" }, null, basic: $"{seeded.ProfileId}:{otherSecret}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostGraphQLAsync(new { query = "{ profile { id } }" }, null, basic: $"{seeded.ProfileId}:wrong-secret")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostGraphQLAsync(new { query = "{ profile { id } }" }, null, basic: "no-colon")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheProfileCanBeReadAndUpdatedWithErrorsInThePayload()
+    {
+        var seeded = await SeedProfileAsync(0);
+        var updated = await QueryAsync(seeded.Token, """
+            mutation($input: ProfileUpdateInput!) { profileUpdate(input: $input) { success errors { message path } clientMutationId record { email names { first full } dateOfBirth address { countryCode } metadata } } }
+            """, new { input = new { email = "Ada@Example.com", names = new { first = "Ada" }, dateOfBirth = "1990-12-10", address = new { countryCode = "gb" }, metadata = new { tier = 2 }, clientMutationId = "m1" } });
+        var payload = updated.GetProperty("profileUpdate");
+        Assert.True(payload.GetProperty("success").GetBoolean());
+        Assert.Equal("m1", payload.Str("clientMutationId"));
+        Assert.Equal("ada@example.com", payload.GetProperty("record").Str("email"));
+        Assert.Equal("Ada", payload.GetProperty("record").GetProperty("names").Str("full"));
+        Assert.Equal("GB", payload.GetProperty("record").GetProperty("address").Str("countryCode"));
+        Assert.Equal(2, payload.GetProperty("record").GetProperty("metadata").GetProperty("tier").GetInt32());
+
+        var invalid = await QueryAsync(seeded.Token, """mutation { profileUpdate(input: { email: "nope", phone: "555" }) { success errors { message path } record { id } } }""");
+        var failed = invalid.GetProperty("profileUpdate");
+        Assert.False(failed.GetProperty("success").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, failed.GetProperty("record").ValueKind);
+        var paths = failed.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path")[0].GetString()).ToList();
+        Assert.Contains("email", paths);
+        Assert.Contains("phone", paths);
+        var profile = await QueryAsync(seeded.Token, "{ profile { email } }");
+        Assert.Equal("ada@example.com", profile.GetProperty("profile").Str("email"));
+    }
+
+    [Fact]
+    public async Task ABatchIsAnsweredInOrder()
+    {
+        var seeded = await SeedProfileAsync(2);
+        var response = await PostGraphQLAsync(new object[]
+        {
+            new { query = "{ profile { id } }" },
+            new { query = "query Q($n: Int) { transactions(first: $n) { count } }", variables = new { n = 1 } },
+            new { query = "{ nope }" },
+        }, seeded.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(3, results.Count);
+        Assert.Equal(seeded.ProfileId, results[0].GetProperty("data").GetProperty("profile").Str("id"));
+        Assert.Equal(2, results[1].GetProperty("data").GetProperty("transactions").GetProperty("count").GetInt32());
+        Assert.True(results[2].TryGetProperty("errors", out _));
+
+        var tooMany = await PostGraphQLAsync(Enumerable.Repeat(new { query = "{ profile { id } }" }, 11).ToArray(), seeded.Token);
+        Assert.All((await tooMany.JsonAsync()).EnumerateArray(), r => Assert.True(r.TryGetProperty("errors", out _)));
+    }
+
+    [Fact]
+    public async Task TheTransportFollowsGraphQLOverHttp()
+    {
+        var seeded = await SeedProfileAsync(1);
+        async Task<HttpResponseMessage> Get(string query) =>
+            await Server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/graphql?query=" + Uri.EscapeDataString(query)) { Headers = { { "Authorization", "Bearer " + seeded.Token } } }, TestContext.Current.CancellationToken);
+
+        var get = await Get("{ profile { id } }");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        var mutation = await Get("mutation { connectionDisconnect(input: { id: \"x\" }) { success } }");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, mutation.StatusCode);
+        Assert.Contains("POST", mutation.Content.Headers.Allow);
+
+        var broken = await Server.SendAsync(HttpMethod.Post, "/v1/graphql", seeded.Token, rawBody: "{\"query\": ");
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+        Assert.True((await broken.JsonAsync()).TryGetProperty("errors", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Server.SendAsync(HttpMethod.Post, "/v1/graphql", seeded.Token, rawBody: "{\"variables\": {}}")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await Server.SendAsync(HttpMethod.Post, "/v1/graphql", seeded.Token, rawBody: "query", contentType: "text/plain")).StatusCode);
+
+        // Validation errors: 200 for application/json, 400 for application/graphql-response+json.
+        var json = await PostGraphQLAsync(new { query = "{ nope }" }, seeded.Token);
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        var modern = await PostGraphQLAsync(new { query = "{ nope }" }, seeded.Token, accept: "application/graphql-response+json");
+        Assert.Equal(HttpStatusCode.BadRequest, modern.StatusCode);
+        Assert.Equal("application/graphql-response+json", modern.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AbusiveDocumentsAreRejectedWithAGraphQLError()
+    {
+        var seeded = await SeedProfileAsync(1);
+        var deep = "{ " + string.Concat(Enumerable.Repeat("transactions { nodes { account { ", 6)) + "id" + string.Concat(Enumerable.Repeat(" } } }", 6)) + " }";
+        var response = await PostGraphQLAsync(new { query = deep }, seeded.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.False(body.TryGetProperty("data", out _));
+        Assert.Contains("depth", body.GetProperty("errors")[0].Str("message"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task BrowsersGetThePreflightAndTheExplorer()
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/v1/graphql");
+        preflight.Headers.Add("Origin", "https://app.example.com");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,quiltt-client-version,quiltt-sdk-agent");
+        var answer = await Server.Http.SendAsync(preflight, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Contains("quiltt-client-version", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+
+        var page = new HttpRequestMessage(HttpMethod.Get, "/v1/graphql");
+        page.Headers.Add("Accept", "text/html");
+        var html = await Server.Http.SendAsync(page, TestContext.Current.CancellationToken);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var text = await html.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("cdn", text, StringComparison.OrdinalIgnoreCase);
+        if (Tessera.GraphQL.GraphQLExplorer.IsBundled)
+        {
+            Assert.Contains("graphiql.min.js", text);
+            var script = await Server.Http.GetAsync("/v1/graphql/explorer/graphiql.min.js", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task TheLiveSchemaMatchesTheCommittedSnapshot()
+    {
+        var printed = SchemaPrinter.Print(Server.Services.GetRequiredService<Tessera.GraphQL.GraphQLService>().Schema);
+        var snapshot = FindSnapshot();
+        Assert.True(File.Exists(snapshot), $"no snapshot at {snapshot}");
+        Assert.Equal(File.ReadAllText(snapshot).ReplaceLineEndings("\n").TrimEnd(), printed.ReplaceLineEndings("\n").TrimEnd());
+    }
+
+    private static string FindSnapshot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tessera.slnx"))) directory = directory.Parent;
+        return Path.Combine(directory?.FullName ?? ".", "schema.graphql");
+    }
+
+    [Fact]
+    public async Task APageOfFiftyTransactionsWithAccountsCostsAFixedNumberOfQueries()
+    {
+        await using var counted = await TesseraInstance.StartAsync(Provider, ConnectionString, Clock, Settings, services => services.AddSingleton<IInterceptor>(_queries));
+        var seeded = await SeedProfileAsync(120);
+        const string page = "query($after: String) { transactions(first: 50, after: $after) { count nodes { id amount merchant { name } account { name balance { current } connection { institution { name } } } } pageInfo { endCursor } } }";
+
+        _queries.Reset();
+        var first = await PostGraphQLAsync(new { query = page }, seeded.Token, server: counted);
+        var firstCount = _queries.Count;
+        var cursor = (await first.JsonAsync()).GetProperty("data").GetProperty("transactions").GetProperty("pageInfo").Str("endCursor");
+        _queries.Reset();
+        var second = await PostGraphQLAsync(new { query = page, variables = new { after = cursor } }, seeded.Token, server: counted);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+
+        // count, page, accounts, balances, connections (+ the signing key on a cold instance, + the hasPrevious
+        // probe after a cursor): never one per row.
+        Assert.InRange(firstCount, 5, 6);
+        Assert.InRange(_queries.Count, 5, 6);
+    }
+}
+
+/// <summary>
+/// Counts the SQL commands a request issues, to prove the DataLoaders batch. Only commands on the async flow that
+/// called <see cref="Reset"/> count (TestServer runs the request on it); background pollers do not.
+/// </summary>
+public sealed class QueryCounter : DbCommandInterceptor
+{
+    private static readonly AsyncLocal<StrongBox> Current = new();
+    private sealed class StrongBox { public int Count; }
+
+    public int Count => Current.Value?.Count ?? 0;
+    public void Reset() => Current.Value = new StrongBox();
+
+    private static void Increment()
+    {
+        if (Current.Value is { } box) Interlocked.Increment(ref box.Count);
+    }
+
+    public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+        InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Increment();
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Increment();
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
+
+public sealed class GraphQLApiTestsOnSqlite(PostgresServer postgres) : GraphQLApiTests(Backend.Sqlite, postgres);
+public sealed class GraphQLApiTestsOnPostgres(PostgresServer postgres) : GraphQLApiTests(Backend.Postgres, postgres);

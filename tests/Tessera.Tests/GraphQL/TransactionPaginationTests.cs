@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.GraphQL;
+
+public abstract class TransactionPaginationTests(Backend backend, PostgresServer postgres) : GraphQLTestBase(backend, postgres)
+{
+    private const string Page = """
+        query($first: Int, $after: String, $last: Int, $before: String, $sort: TransactionSort) {
+          transactions(first: $first, after: $after, last: $last, before: $before, sort: $sort) {
+            count edges { cursor node { id date amount } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+          }
+        }
+        """;
+
+    [Theory]
+    [InlineData("DATE_DESC")]
+    [InlineData("AMOUNT_ASC")]
+    public async Task WalkingAThousandTransactionsForwardAndBackwardYieldsEachExactlyOnceInOrder(string sort)
+    {
+        var seeded = await SeedProfileAsync(1000);
+
+        var forward = new List<string>();
+        string? after = null;
+        var pages = 0;
+        while (true)
+        {
+            var connection = (await QueryAsync(seeded.Token, Page, new { first = 100, after, sort })).GetProperty("transactions");
+            Assert.Equal(1000, connection.GetProperty("count").GetInt32());
+            forward.AddRange(connection.GetProperty("edges").EnumerateArray().Select(e => e.GetProperty("node").Str("id")));
+            var info = connection.GetProperty("pageInfo");
+            Assert.Equal(after is not null, info.GetProperty("hasPreviousPage").GetBoolean());
+            pages++;
+            if (!info.GetProperty("hasNextPage").GetBoolean()) break;
+            after = info.Str("endCursor");
+            Assert.True(pages < 20, "pagination does not end");
+        }
+        Assert.Equal(10, pages);
+        Assert.Equal(1000, forward.Distinct().Count());
+        Assert.Equal(seeded.TransactionIds.Order(), forward.Order());
+
+        var backward = new List<string>();
+        string? before = null;
+        while (true)
+        {
+            var connection = (await QueryAsync(seeded.Token, Page, new { last = 75, before, sort })).GetProperty("transactions");
+            backward.InsertRange(0, connection.GetProperty("edges").EnumerateArray().Select(e => e.GetProperty("node").Str("id")));
+            var info = connection.GetProperty("pageInfo");
+            if (!info.GetProperty("hasPreviousPage").GetBoolean()) break;
+            before = info.Str("startCursor");
+        }
+        Assert.Equal(forward, backward);
+    }
+
+    [Fact]
+    public async Task TheOrderIsByDateThenIdNewestFirstByDefault()
+    {
+        var seeded = await SeedProfileAsync(30);
+        var nodes = (await QueryAsync(seeded.Token, "{ transactions(first: 30) { nodes { id date } } }")).GetProperty("transactions").GetProperty("nodes").EnumerateArray()
+            .Select(n => (Date: n.Str("date"), Id: n.Str("id"))).ToList();
+        var expected = nodes.OrderByDescending(n => n.Date, StringComparer.Ordinal).ThenByDescending(n => n.Id, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected.Select(e => e.Date), nodes.Select(n => n.Date));
+    }
+
+    [Fact]
+    public async Task FiltersHoldAtTheirBoundaries()
+    {
+        // Amounts are 100 + i cents: 1.00, 1.01, ... ; dates three a day from 2026-01-01.
+        var seeded = await SeedProfileAsync(30);
+        async Task<int> Count(string filter) =>
+            (await QueryAsync(seeded.Token, $$"""{ transactions(filter: {{filter}}) { count } }""")).GetProperty("transactions").GetProperty("count").GetInt32();
+
+        Assert.Equal(1, await Count("{ amount: 1.05 }"));
+        Assert.Equal(0, await Count("{ amount: 1.055 }"));
+        Assert.Equal(25, await Count("{ amount_gte: 1.05 }"));
+        Assert.Equal(24, await Count("{ amount_gt: 1.05 }"));
+        Assert.Equal(6, await Count("{ amount_lte: 1.05 }"));
+        Assert.Equal(5, await Count("{ amount_lt: 1.05 }"));
+        Assert.Equal(24, await Count("{ amount_gt: 1.051 }"));
+        Assert.Equal(3, await Count("{ date: \"2026-01-02\" }"));
+        Assert.Equal(6, await Count("{ date_lte: \"2026-01-02\" }"));
+        Assert.Equal(3, await Count("{ date_lt: \"2026-01-02\" }"));
+        Assert.Equal(27, await Count("{ date_gte: \"2026-01-02\" }"));
+        Assert.Equal(24, await Count("{ date_gt: \"2026-01-02\" }"));
+        Assert.Equal(6, await Count("{ entryType: CREDIT }"));
+        Assert.Equal(30, await Count("{ status: POSTED }"));
+        Assert.Equal(15, await Count($$"""{ accountIds: ["{{seeded.AccountIds[0]}}"] }"""));
+        var search = await QueryAsync(seeded.Token, """{ transactions(search: { term: "corner CAFE" }) { count } }""");
+        Assert.Equal(5, search.GetProperty("transactions").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task BadPagingArgumentsAreGraphQLErrorsNotCrashes()
+    {
+        var seeded = await SeedProfileAsync(3);
+        foreach (var args in new[] { "first: 101", "first: -1", "first: 1, last: 1", "after: \"bm90LWEtY3Vyc29y\"", "after: \"%%%\"" })
+        {
+            var response = await PostGraphQLAsync(new { query = $"{{ transactions({args}) {{ count }} }}" }, seeded.Token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var body = await response.JsonAsync();
+            Assert.True(body.TryGetProperty("errors", out var errors), args);
+            Assert.Equal(JsonValueKind.Array, errors.ValueKind);
+        }
+        // A cursor of one sort is refused by another.
+        var cursor = (await QueryAsync(seeded.Token, "{ transactions(first: 1) { pageInfo { endCursor } } }")).GetProperty("transactions").GetProperty("pageInfo").Str("endCursor");
+        var mismatched = await (await PostGraphQLAsync(new { query = "query($a: String) { transactions(after: $a, sort: AMOUNT_ASC) { count } }", variables = new { a = cursor } }, seeded.Token)).JsonAsync();
+        Assert.True(mismatched.TryGetProperty("errors", out _));
+    }
+
+    [Fact]
+    public async Task AccountsExposeBalancesAndTheirOwnTransactions()
+    {
+        var seeded = await SeedProfileAsync(10);
+        var data = await QueryAsync(seeded.Token, "query($id: ID!) { account(id: $id) { name balance { current available } transactions(first: 100) { count } transactedFirstOn transactedLastOn connection { id institution { name } } } }", new { id = seeded.AccountIds[0] });
+        var account = data.GetProperty("account");
+        Assert.Equal(123.45, account.GetProperty("balance").GetProperty("current").GetDouble());
+        Assert.Equal(100, account.GetProperty("balance").GetProperty("available").GetDouble());
+        Assert.Equal(5, account.GetProperty("transactions").GetProperty("count").GetInt32());
+        Assert.Equal("2026-01-01", account.Str("transactedFirstOn"));
+        Assert.Equal("2026-01-03", account.Str("transactedLastOn"));
+        Assert.Equal("Test Bank", account.GetProperty("connection").GetProperty("institution").Str("name"));
+    }
+}
+
+public sealed class TransactionPaginationTestsOnSqlite(PostgresServer postgres) : TransactionPaginationTests(Backend.Sqlite, postgres);
+public sealed class TransactionPaginationTestsOnPostgres(PostgresServer postgres) : TransactionPaginationTests(Backend.Postgres, postgres);
