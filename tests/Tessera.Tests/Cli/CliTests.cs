@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Tessera.Data;
 using Tessera.Tests.Infrastructure;
@@ -9,13 +8,12 @@ namespace Tessera.Tests.Cli;
 /// <summary>The real `tessera` executable, run as an operator would, with --json output parsed.</summary>
 public abstract class CliTests(Backend backend, PostgresServer postgres) : IAsyncLifetime
 {
-    private string[] _config = [];
+    private string _connectionString = "";
     private DatabaseProvider _provider;
 
     public async ValueTask InitializeAsync()
     {
-        (_provider, var connectionString) = await TestDatabases.CreateAsync(backend, postgres);
-        _config = [$"--Database:Provider={_provider}", $"--Database:ConnectionString={connectionString}", $"--Secrets:MasterKey={TesseraInstance.MasterKey}"];
+        (_provider, _connectionString) = await TestDatabases.CreateAsync(backend, postgres);
         if (_provider == DatabaseProvider.Postgres)
         {
             var migrate = await RunAsync("migrate");
@@ -25,27 +23,9 @@ public abstract class CliTests(Backend backend, PostgresServer postgres) : IAsyn
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args.Concat(_config)) start.ArgumentList.Add(arg);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => new TesseraCliProcess(_provider, _connectionString).RunAsync(args);
 
-    private async Task<JsonElement> JsonAsync(params string[] args)
-    {
-        var (exitCode, stdout, stderr) = await RunAsync([.. args, "--json"]);
-        Assert.True(exitCode == 0, $"tessera {string.Join(' ', args)} exited {exitCode}: {stderr}");
-        return JsonDocument.Parse(stdout).RootElement.Clone();
-    }
+    private Task<JsonElement> JsonAsync(params string[] args) => new TesseraCliProcess(_provider, _connectionString).JsonAsync(args);
 
     [Fact]
     public async Task InitIsIdempotentAndPrintsTheSecretOnlyWhenItCreatesTheKey()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Data;
@@ -12,30 +11,8 @@ namespace Tessera.Tests.Delivery;
 /// <summary>`tessera outbox list` and the production start-up check, run as the real executable.</summary>
 public abstract class OutboxCliTests(Backend backend, PostgresServer postgres) : DeliveryTestBase(backend, postgres)
 {
-    private string[] Config => [$"--Database:Provider={Provider}", $"--Database:ConnectionString={ConnectionString}", $"--Secrets:MasterKey={TesseraInstance.MasterKey}"];
-
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args.Concat(Config)) start.ArgumentList.Add(arg);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true); // e.g. `serve` that started when it should have refused
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        new TesseraCliProcess(Provider, ConnectionString).RunAsync(args);
 
     /// <summary>A sandbox and a production environment, each with one passcode message waiting; servers stopped.</summary>
     private async Task<(TesseraEnvironment Sandbox, TesseraEnvironment Production)> SeedAsync()

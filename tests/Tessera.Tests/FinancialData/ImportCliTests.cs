@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Environments;
@@ -11,30 +10,11 @@ namespace Tessera.Tests.FinancialData;
 /// <summary>`tessera import` and `tessera mock-bank`, run as the real executable against the suite's database.</summary>
 public abstract class ImportCliTests(Backend backend, PostgresServer postgres) : FinancialDataTestBase(backend, postgres)
 {
-    private string[] Config => [$"--Database:Provider={Provider}", $"--Database:ConnectionString={ConnectionString}", $"--Secrets:MasterKey={TesseraInstance.MasterKey}"];
+    private TesseraCliProcess Cli => new(Provider, ConnectionString);
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args.Concat(Config)) start.ArgumentList.Add(arg);
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw; }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => Cli.RunAsync(args);
 
-    private async Task<JsonElement> JsonAsync(params string[] args)
-    {
-        var (exitCode, stdout, stderr) = await RunAsync([.. args, "--json"]);
-        Assert.True(exitCode == 0, $"tessera {string.Join(' ', args)} exited {exitCode}: {stderr}");
-        return JsonDocument.Parse(stdout).RootElement.Clone();
-    }
+    private Task<JsonElement> JsonAsync(params string[] args) => Cli.JsonAsync(args);
 
     private static string TempFile(string extension, string content)
     {

@@ -153,6 +153,10 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
         }
     }
 
+    /// <summary>
+    /// The server builds its schema from the committed schema.graphql (SDL-first): printing the built schema must give
+    /// the file back, so what clients and codegen read is exactly what runs, in the printer's canonical form.
+    /// </summary>
     [Fact]
     public async Task TheLiveSchemaMatchesTheCommittedSnapshot()
     {

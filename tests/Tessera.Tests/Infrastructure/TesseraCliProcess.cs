@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tessera.Data;
+using Xunit;
+
+namespace Tessera.Tests.Infrastructure;
+
+/// <summary>The real `tessera` executable, run as an operator would against one database, with its output.</summary>
+public sealed class TesseraCliProcess(DatabaseProvider provider, string connectionString)
+{
+    private string[] Config => [$"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Secrets:MasterKey={TesseraInstance.MasterKey}"];
+
+    public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var arg in args.Concat(Config)) start.ArgumentList.Add(arg);
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // e.g. `serve` that started when it should have refused
+            throw;
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs with <c>--json</c>, asserts success and parses the output.</summary>
+    public async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        var (exitCode, stdout, stderr) = await RunAsync([.. args, "--json"]);
+        Assert.True(exitCode == 0, $"tessera {string.Join(' ', args)} exited {exitCode}: {stderr}");
+        return JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+}
