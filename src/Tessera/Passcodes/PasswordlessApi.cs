@@ -152,12 +152,12 @@ public sealed class PasscodeSignIn(
         {
             // Counting stops at the limit, so the cost stays flat however busy the hour was.
             var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
-                .Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
+                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
             if (byIp >= _options.MaxSendsPerIpPerHour)
                 return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
         }
         var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
-            .Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
+            .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
         if (byEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
