@@ -227,6 +227,9 @@ public static class TesseraCli
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
+        // EF logs its probe of a not-yet-created migrations table on a new database as a failed command; a real
+        // failure still ends the command with its exception.
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         await using var app = Program.BuildApp(builder);
         await using var scope = app.Services.CreateAsyncScope();
         try
