@@ -70,7 +70,11 @@ run_scenarios() { # LABEL
   done
   for c in $CONNECTIONS; do
     SESSION_TOKEN=$(cat "$seed/owner.txt") PAGE_CURSORS_FILE="$seed/cursors.txt" \
-      measure "GraphQL 50-row transactions page (profile with $TRANSACTIONS), $1" "http://127.0.0.1:$tport" "$here/lua/graphql-page.lua" "$tpid" "$c"
+      measure "GraphQL 50-row transactions page with count (profile with $TRANSACTIONS), $1" "http://127.0.0.1:$tport" "$here/lua/graphql-page.lua" "$tpid" "$c"
+  done
+  for c in $CONNECTIONS; do
+    WITH_COUNT=0 SESSION_TOKEN=$(cat "$seed/owner.txt") PAGE_CURSORS_FILE="$seed/cursors.txt" \
+      measure "GraphQL 50-row transactions page, no count, $1" "http://127.0.0.1:$tport" "$here/lua/graphql-page.lua" "$tpid" "$c"
   done
   for c in $CONNECTIONS; do
     CLIENT_ID=$client PROFILES=$PROFILES measure "passwordless round trip, $1" "http://127.0.0.1:$tport" "$here/lua/passwordless.lua" "$tpid" "$c"

@@ -3,7 +3,9 @@
 local token = os.getenv("SESSION_TOKEN")
 local cursors = { "null" }
 for line in io.lines(os.getenv("PAGE_CURSORS_FILE")) do cursors[#cursors + 1] = '"' .. line .. '"' end
-local query = "query Page($after: String) { transactions(first: 50, after: $after) { count nodes { id date description amount entryType merchant { name } account { id name } } pageInfo { hasNextPage endCursor } } }"
+-- WITH_COUNT=0 leaves out `count` (which scans every match) to show the page's own cost.
+local count = os.getenv("WITH_COUNT") == "0" and "" or "count "
+local query = "query Page($after: String) { transactions(first: 50, after: $after) { " .. count .. "nodes { id date description amount entryType merchant { name } account { id name } } pageInfo { hasNextPage endCursor } } }"
 local i = 0
 
 request = function()
