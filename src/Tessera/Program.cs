@@ -34,6 +34,7 @@ public static partial class Program
             .AddTesseraAdmin()
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
+            .AddTesseraWebhooks()
             .AddTesseraHttp();
         return builder;
     }
@@ -53,6 +54,7 @@ public static partial class Program
         app.MapPasswordlessApi();
         app.MapTesseraGraphQL();
         app.MapImportApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

@@ -24,7 +24,7 @@ public static class TesseraCli
         var root = new RootCommand("Tessera: sessions and passwordless authentication for fintech apps.")
         {
             Serve(), Init(), Migrate(), Environments(), ApiKeys(), Clients(), Profiles(), SelfSignedCommands.SigningSecrets(), SelfSignedCommands.Audit(),
-            OutboxCommands.Outbox(), GraphQLCommands.Schema(), ImportCommands.Import(), ImportCommands.MockBank(),
+            OutboxCommands.Outbox(), GraphQLCommands.Schema(), ImportCommands.Import(), ImportCommands.MockBank(), WebhookCommands.Webhooks(),
         };
         root.Options.Add(Json);
         root.TreatUnmatchedTokensAsErrors = false;

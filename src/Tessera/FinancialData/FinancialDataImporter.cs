@@ -84,6 +84,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         public int[] Counts { get; } = new int[4];
 
         public HashSet<int> RejectedInChunk { get; } = [];
+        public Webhooks.ImportEvents Events { get; } = new();
 
         public void ForgetParents()
         {
@@ -125,10 +126,12 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
                 var children = segment.Where(r => r.Type is ImportRecordType.Balance or ImportRecordType.Transaction).ToList();
                 await WriteChildrenAsync(run, children, now, counts, cancellationToken);
             }
+            await run.Events.SaveAsync(db, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (System.Data.Common.DbException ex) when (IsForeignKeyViolation(ex))
         {
+            run.Events.Discard(db);
             // A profile or parent was deleted while the import ran: the chunk rolled back. Its records are reported
             // (re-sending them is safe), and what the import remembered about parents is forgotten.
             foreach (var record in chunk.Where(r => !run.RejectedInChunk.Contains(r.Index)))
@@ -349,6 +352,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         var written = await upsert.ExecuteAsync(db, rows.Values, cancellationToken);
         for (var i = 0; i < rows.Values.Count; i++)
         {
+            if (written.TryGetValue(rows.Records[i][0].Uuid, out var rowId)) run.Events.Written(db, rows.Records[i][0].Type, rows.Values[i], rowId, clock.GetUtcNow().UtcDateTime);
             foreach (var record in rows.Records[i])
             {
                 if (written.TryGetValue(record.Uuid, out var id))

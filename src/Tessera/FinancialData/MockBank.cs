@@ -48,6 +48,7 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         db.Accounts.AddRange(plan.Accounts);
         db.Balances.AddRange(plan.Balances);
         db.Transactions.AddRange(plan.Transactions);
+        Webhooks.EventLog.RecordMockBank(db, plan, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();

@@ -102,6 +102,7 @@ public static class GraphQLMutations
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
         return await Caller(ctx).WithDbAsync<object>(async db =>
         {
+            if (connection.Status != ConnectionStatus.Disconnected) Webhooks.EventLog.Record(db, Webhooks.EventTypes.ConnectionDisconnected, connection.EnvironmentId, connection.ProfileId, new { id = connection.Id, uuid = connection.Uuid }, clock.GetUtcNow().UtcDateTime);
             connection.Status = ConnectionStatus.Disconnected;
             connection.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ctx.CancellationToken);

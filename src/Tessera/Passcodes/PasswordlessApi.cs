@@ -262,7 +262,11 @@ public sealed class PasscodeSignIn(
         // The first passcode sign-in proves the identifier: anything issued before it (e.g. to someone who signed
         // up with this identifier without proving it) is revoked, against pre-account-takeover.
         var revoked = new List<Sessions.Revocation>();
-        if (MarkVerified(profile, caller, now)) revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
+        if (MarkVerified(profile, caller, now))
+        {
+            revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
+            Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileVerified, profile.EnvironmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, now);
+        }
 
         var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
         audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"),

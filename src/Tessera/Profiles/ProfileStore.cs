@@ -33,6 +33,7 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
             UpdatedAt = now,
         };
         db.Profiles.Add(profile);
+        Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileCreated, environmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, now);
         return profile;
     }
 

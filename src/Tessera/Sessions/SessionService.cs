@@ -97,6 +97,7 @@ public sealed class SessionService(
             ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt).UtcDateTime.Add(tokenOptions.Value.ClockSkew),
         };
         db.Revocations.Add(revocation);
+        if (updated > 0) Webhooks.EventLog.Record(db, Webhooks.EventTypes.SessionRevoked, claims.EnvironmentId, claims.ProfileId, new { id = claims.SessionId, profileId = claims.ProfileId }, now);
         await db.SaveChangesAsync(cancellationToken);
         revocations.Apply(revocation);
         return updated > 0;
@@ -119,6 +120,7 @@ public sealed class SessionService(
             session.RevokedAt = now;
             var revocation = new Revocation { Kind = RevocationKind.Session, Subject = session.Id.ToString("D"), CreatedAt = now, ExpiresAt = session.ExpiresAt.Add(skew) };
             db.Revocations.Add(revocation);
+            Webhooks.EventLog.Record(db, Webhooks.EventTypes.SessionRevoked, session.EnvironmentId, profileId, new { id = session.Id, profileId }, now);
             logged.Add(revocation);
         }
         return logged;

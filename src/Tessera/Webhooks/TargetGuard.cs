@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tessera.Webhooks;
+
+/// <summary>
+/// The SSRF guard: a webhook may not reach the host's own network. Checked when a subscription is saved (a clear
+/// 422) and again at every send on the addresses actually connected to (<see cref="ConnectAsync"/>), so a name
+/// that later resolves to 10.0.0.1 (DNS rebinding) is refused too. SANDBOX subscriptions may target loopback.
+/// </summary>
+public static class TargetGuard
+{
+    /// <summary>Set on a request to let it connect to loopback (SANDBOX subscriptions).</summary>
+    public static readonly HttpRequestOptionsKey<bool> AllowLoopback = new("Tessera.Webhooks.AllowLoopback");
+
+    public static bool IsAllowed(IPAddress address, bool allowLoopback)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address)) return allowLoopback;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return !(b[0] == 0 || b[0] == 10 || b[0] == 127
+                     || (b[0] == 100 && (b[1] & 0xC0) == 64)     // 100.64/10 carrier-grade NAT
+                     || (b[0] == 169 && b[1] == 254)             // link-local (cloud metadata)
+                     || (b[0] == 172 && (b[1] & 0xF0) == 16)     // 172.16/12
+                     || (b[0] == 192 && b[1] == 168)
+                     || (b[0] == 192 && b[1] == 0 && b[2] == 0)  // IETF protocol assignments
+                     || b[0] >= 224);                            // multicast, reserved, broadcast
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var b = address.GetAddressBytes();
+            return !(address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                     || (b[0] & 0xFE) == 0xFC);                  // fc00::/7 unique-local
+        }
+        return false;
+    }
+
+    /// <summary>Why the URL may not be a target, or null. Resolves the host; a name that does not resolve yet is let through
+    /// (it is checked again at send time).</summary>
+    public static async Task<string?> CheckAsync(Uri url, bool sandbox, CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        if (IPAddress.TryParse(url.IdnHost, out var literal)) addresses = [literal];
+        else if (url.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || url.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+            addresses = [IPAddress.Loopback];
+        else
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                addresses = await Dns.GetHostAddressesAsync(url.IdnHost, timeout.Token);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+        return addresses.All(a => IsAllowed(a, sandbox)) ? null
+            : sandbox ? "must not resolve to a private, link-local or unique-local address"
+            : "must not resolve to a loopback, private, link-local or unique-local address";
+    }
+
+    /// <summary>The webhook client's connect step: resolve, drop refused addresses, connect to what is left.</summary>
+    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var allowLoopback = context.InitialRequestMessage.Options.TryGetValue(AllowLoopback, out var allow) && allow;
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var allowed = addresses.Where(a => IsAllowed(a, allowLoopback)).ToArray();
+        if (allowed.Length == 0) throw new WebhookTargetRefusedException($"{host} resolves only to addresses webhooks may not reach");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
+
+public sealed class WebhookTargetRefusedException(string message) : Exception(message);
