@@ -259,21 +259,8 @@ public class ScalarType : NamedType
             throw new GraphQLError($"ID cannot represent value: {Inspector.Inspect(v)}");
         }
 
-        public override object? ParseValue(object? value)
-        {
-            var v = JsonValues.Normalize(value);
-            if (v is string s)
-            {
-                return s;
-            }
-
-            if (v is not bool && JsonValues.TryGetNumber(v, out var number) && Math.Floor(number) == number && !double.IsInfinity(number))
-            {
-                return JsonValues.JsNumberToString(v!);
-            }
-
-            throw new GraphQLError($"ID cannot represent value: {Inspector.Inspect(v)}");
-        }
+        /// <summary>graphql-js coerces ID input values by the same rule, with the same message, as it serializes them.</summary>
+        public override object? ParseValue(object? value) => Serialize(value);
 
         public override object? ParseLiteral(ValueNode node, IReadOnlyDictionary<string, object?>? variables = null) => node switch
         {
