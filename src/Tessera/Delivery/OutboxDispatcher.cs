@@ -22,40 +22,21 @@ public sealed class OutboxDispatcher(
     IOptions<DeliveryOptions> options,
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : Hosting.PollingService(logger)
 {
     private const int MaxErrorLength = 1000;
 
     /// <summary>Written into <c>locked_by</c>: unique per process and dispatcher, so instances on one host differ.</summary>
     public string InstanceId { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 64);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Reading the outbox failed; retrying at the next poll");
-            }
+    protected override TimeProvider Clock => clock;
+    protected override TimeSpan Interval => options.Value.PollInterval;
+    protected override string FailureMessage => "Reading the outbox failed; retrying at the next poll";
 
-            try
-            {
-                await signal.WaitAsync(options.Value.PollInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task PollAsync(CancellationToken cancellationToken) => DispatchDueAsync(cancellationToken);
+
+    // A committed message wakes the dispatcher before the interval is over.
+    protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(Interval, clock, cancellationToken);
 
     /// <summary>Sends every message due now, one claim at a time, until none is left.</summary>
     public async Task DispatchDueAsync(CancellationToken cancellationToken)

@@ -26,21 +26,14 @@ public sealed class MaintenanceOptions
 /// failures older than the hourly budget, revocations whose tokens have all expired, delivered or dead messages.
 /// The audit log is append-only and never pruned here. Every instance may run it: deletes are idempotent.
 /// </summary>
-public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOptions> options, TimeProvider clock, ILogger<Pruner> logger) : BackgroundService
+public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOptions> options, TimeProvider clock, ILogger<Pruner> logger) : Hosting.PollingService(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try { await PruneOnceAsync(stoppingToken); }
-                catch (Exception ex) when (ex is not OperationCanceledException) { logger.LogWarning(ex, "Pruning failed; retrying next interval"); }
-            }
-        }
-        catch (OperationCanceledException) { }
-    }
+    protected override TimeProvider Clock => clock;
+    protected override TimeSpan Interval => options.Value.Interval;
+    protected override string FailureMessage => "Pruning failed; retrying next interval";
+    protected override bool WaitFirst => true;
+
+    protected override Task PollAsync(CancellationToken cancellationToken) => PruneOnceAsync(cancellationToken);
 
     /// <summary>One pruning pass; returns the rows deleted per table.</summary>
     public async Task<IReadOnlyDictionary<string, int>> PruneOnceAsync(CancellationToken cancellationToken)

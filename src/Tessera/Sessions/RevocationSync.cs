@@ -18,7 +18,7 @@ public sealed class RevocationSync(
     RevocationList list,
     IOptions<RevocationOptions> options,
     TimeProvider clock,
-    ILogger<RevocationSync> logger) : BackgroundService
+    ILogger<RevocationSync> logger) : Hosting.PollingService(logger)
 {
     private static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(30);
     private long _watermark;
@@ -43,30 +43,17 @@ public sealed class RevocationSync(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, clock);
-        while (await WaitAsync(timer, stoppingToken))
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Reading revocations failed; retrying at the next poll");
-            }
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try { return await timer.WaitForNextTickAsync(stoppingToken); }
-        catch (OperationCanceledException) { return false; }
-    }
+    protected override TimeProvider Clock => clock;
+    protected override TimeSpan Interval => options.Value.PollInterval;
+    protected override string FailureMessage => "Reading revocations failed; retrying at the next poll";
+    // StartAsync has just read everything: the first poll can wait an interval.
+    protected override bool WaitFirst => true;
 
     /// <summary>Reads revocations past the watermark (and any holes below the newest seen id) into the list.</summary>
-    public async Task PollAsync(CancellationToken cancellationToken)
+    protected override Task PollAsync(CancellationToken cancellationToken) => PollOnceAsync(cancellationToken);
+
+    /// <summary>One poll, for callers that cannot wait for the loop.</summary>
+    public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();

@@ -29,7 +29,7 @@ public sealed class WebhookDispatcher(
     IOptions<WebhookOptions> options,
     IOptions<DatabaseOptions> database,
     TimeProvider clock,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    ILogger<WebhookDispatcher> logger) : Hosting.PollingService(logger)
 {
     public const string HttpClientName = "Tessera.Webhooks";
     private const int MaxErrorLength = 1000;
@@ -38,33 +38,12 @@ public sealed class WebhookDispatcher(
 
     public string InstanceId { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 64);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.BackgroundDispatch) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchDueAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Webhook dispatch failed; retrying at the next poll");
-            }
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override TimeProvider Clock => clock;
+    protected override TimeSpan Interval => options.Value.PollInterval;
+    protected override string FailureMessage => "Webhook dispatch failed; retrying at the next poll";
+    protected override bool Enabled => options.Value.BackgroundDispatch;
+
+    protected override Task PollAsync(CancellationToken cancellationToken) => DispatchDueAsync(cancellationToken);
 
     /// <summary>Fans out every new event, then sends every due delivery until none is left (waiting for the sends).</summary>
     public async Task DispatchDueAsync(CancellationToken cancellationToken)

@@ -1,0 +1,53 @@
+namespace Tessera.Hosting;
+
+/// <summary>
+/// A background loop every instance runs: poll, wait, poll again. A failed poll is logged and retried at the next one
+/// (a timeout or any other cancellation that is not shutdown counts as a failure, not as the end); shutdown ends the
+/// loop quietly.
+/// </summary>
+public abstract class PollingService(ILogger logger) : BackgroundService
+{
+    /// <summary>The clock intervals are measured on (tests move a fake one).</summary>
+    protected abstract TimeProvider Clock { get; }
+
+    /// <summary>Time between the end of one poll and the start of the next.</summary>
+    protected abstract TimeSpan Interval { get; }
+
+    /// <summary>What the log says when a poll fails (never the data).</summary>
+    protected abstract string FailureMessage { get; }
+
+    /// <summary>Wait one interval before the first poll (when start-up already did the work, or it can wait).</summary>
+    protected virtual bool WaitFirst => false;
+
+    /// <summary>False to run no loop at all (polling left to the caller, as in tests).</summary>
+    protected virtual bool Enabled => true;
+
+    protected abstract Task PollAsync(CancellationToken cancellationToken);
+
+    /// <summary>Waits for the next poll. Defaults to <see cref="Interval"/>; a service woken by a signal overrides it.</summary>
+    protected virtual Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(Interval, Clock, cancellationToken);
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!Enabled) return;
+        try
+        {
+            if (WaitFirst) await WaitAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await PollAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "{Failure}", FailureMessage);
+                }
+                await WaitAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
