@@ -5,6 +5,7 @@ using Tessera.Data;
 using Tessera.GraphQL;
 using Tessera.Health;
 using Tessera.Http;
+using Tessera.Metrics;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
@@ -35,17 +36,20 @@ public static partial class Program
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
-            .AddTesseraHttp();
+            .AddTesseraHttp()
+            .AddTesseraMetrics();
         return builder;
     }
 
     public static WebApplication BuildApp(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseRequestCounting();
         app.UseTesseraErrors();
         app.UseTrustedProxies();
         app.UseBrowserOrigins();
         app.MapHealthApi();
+        app.MapMetricsApi();
         app.MapOpenApi();
         app.MapSessionsApi();
         app.MapIntrospectionApi();

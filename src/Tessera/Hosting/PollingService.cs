@@ -30,6 +30,7 @@ public abstract class PollingService(ILogger logger) : BackgroundService
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled) return;
+        Metrics.BackgroundWork.MarkCurrentFlow(); // its SQL is not billed to requests
         try
         {
             if (WaitFirst) await WaitAsync(stoppingToken);
