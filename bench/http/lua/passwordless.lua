@@ -1,5 +1,6 @@
 -- One passwordless round trip = identify an existing profile (a passcode is created and queued) + authenticate
 -- with the sandbox code. Requests alternate; profiles are spread so no identifier is hammered.
+math.randomseed(tonumber(os.getenv("WRK_SEED") or os.time())) -- generators run side by side draw differently
 local client = os.getenv("CLIENT_ID")
 local profiles = tonumber(os.getenv("PROFILES") or "1000")
 local counter = 0

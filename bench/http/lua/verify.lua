@@ -1,4 +1,5 @@
 -- Token verification: GET /v1/users/session with one of many distinct valid tokens (TOKENS_FILE, one per line).
+math.randomseed(tonumber(os.getenv("WRK_SEED") or os.time())) -- generators run side by side draw differently
 local tokens = {}
 for line in io.lines(os.getenv("TOKENS_FILE")) do tokens[#tokens + 1] = line end
 

@@ -1,0 +1,158 @@
+# Shared pieces of the HTTP benchmarks (sourced by run.sh and soak.sh): build, start servers, seed, measure.
+# Every wrk run appends one row to $results: scenario, backend, connections, requests/s, p50, p99, non-2xx, SQL per
+# request (from the server's /metrics), server CPU (cores busy), server peak RSS during the row.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+DURATION=${DURATION:-10s}
+work="$(mktemp -d)"; chmod 755 "$work"  # the postgres user must reach its data directory
+results="$work/results.tsv"; : >"$results"
+pids=(); cgroups=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${pgdata:-}" ] && runuser -u postgres -- pg_ctl -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  for group in "${cgroups[@]}"; do rmdir "$group" 2>/dev/null || true; done
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+for dir in /usr/lib/postgresql/*/bin; do [ -d "$dir" ] && PATH="$PATH:$dir"; done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 1 300); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1"; }
+
+build() {
+  echo "building (Release)..." >&2
+  dotnet build "$root/src/Tessera" -c Release -o "$work/tessera" -v q -nologo >/dev/null
+  dotnet build "$here/Baseline" -c Release -o "$work/baseline" -v q -nologo >/dev/null
+}
+
+# Server CPU seconds (user+system) and peak RSS, read from /proc; the peak is reset before each row
+# (clear_refs 5) so a row reports its own peak, not seeding's.
+cpu_seconds() { local total=0 pid; for pid in "$@"; do total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{print t + ($14 + $15) / hz}' "/proc/$pid/stat"); done; echo "$total"; }
+reset_peak() { local pid; for pid in "$@"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true; done; }
+peak_rss_mb() { local max=0 pid v; for pid in "$@"; do v=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"); [ "$v" -gt "$max" ] && max=$v; done; echo "$max"; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# counters URL...: "requests request_sql" summed over the servers' /metrics.
+counters() {
+  local url r=0 q=0 text
+  for url in "$@"; do
+    text=$(curl -fs "$url/metrics" || true)  # the baseline has none: its counters stay 0
+    r=$((r + $(awk '/^tessera_http_requests_total / {v = $2} END {print v + 0}' <<<"$text")))
+    q=$((q + $(awk '/^tessera_db_commands_total\{source="request"\}/ {v = $2} END {print v + 0}' <<<"$text")))
+  done
+  echo "$r $q"
+}
+
+# measure NAME BACKEND CONNECTIONS SCRIPT "URL..." "PID...": wrk against each URL at once (connections split evenly),
+# one row for the lot. Extra environment for the Lua script is passed through by the caller.
+measure() {
+  local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) n rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1
+  n=${#urls[@]}
+  reset_peak "${spids[@]}"
+  before=$(counters "${urls[@]}"); cpu0=$(cpu_seconds "${spids[@]}"); t0=$(date +%s.%N)
+  local outs=() i=0 url out
+  for url in "${urls[@]}"; do
+    WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$((c / n > 0 ? c / n : 1))" -d"$DURATION" --latency -s "$script" "$url" >"$work/wrk.$i" 2>&1 &
+    outs+=("$work/wrk.$i"); i=$((i + 1))
+  done
+  wait_wrk
+  t1=$(date +%s.%N); cpu1=$(cpu_seconds "${spids[@]}"); after=$(counters "${urls[@]}")
+  for out in "${outs[@]}"; do
+    rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.0f", a + $2}' "$out")
+    # With several generators, latency percentiles are the worst of them (a conservative reading).
+    p50=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' "$out" | awk -v a="$p50" '{print ($1 > a ? $1 : a)}')
+    p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' "$out" | awk -v a="$p99" '{print ($1 > a ? $1 : a)}')
+    errors=$((errors + $(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)))
+  done
+  local sql cores
+  sql=$(awk -v b="$before" -v a="$after" 'BEGIN {split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; if (r > 0) printf "%.2f", (y[2] - x[2]) / r; else printf "-"}')
+  cores=$(awk -v c0="$cpu0" -v c1="$cpu1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", (c1 - c0) / (t1 - t0)}')
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >>"$results"
+  printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s  peak %s MB\n" \
+    "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >&2
+}
+wait_wrk() { local job; for job in $(jobs -p); do case " ${pids[*]} " in *" $job "*) ;; *) wait "$job" || true ;; esac; done; }
+
+start_baseline() { # sets bport bpid
+  bport=$(free_port)
+  "$work/baseline/baseline" --urls "http://127.0.0.1:$bport" >/dev/null 2>&1 & pids+=($!); bpid=$!
+  wait_up "http://127.0.0.1:$bport/"
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+start_postgres() { # sets pgport pgconn
+  local pgdir="$work/pg"; mkdir -p "$pgdir"; pgdata="$pgdir/data"; chown postgres "$pgdir"
+  pgport=$(free_port)
+  runuser -u postgres -- initdb -D "$pgdata" -U postgres --auth=trust -E UTF8 >/dev/null
+  runuser -u postgres -- pg_ctl -D "$pgdata" -l "$pgdir/log" -w -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  pgconn="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+}
+
+# The settings every benchmarked instance runs with: quiet logs, and the per-IP and per-credential guards that a
+# single load generator on 127.0.0.1 would otherwise trip opened up (the per-profile issuance limit stays as shipped).
+bench_config() { # BACKEND
+  case $1 in
+    sqlite) echo --Database:Provider=sqlite --Database:ConnectionString=DataSource=$work/bench.db --Secrets:KeyFile="$work/master.key" ;;
+    postgres) echo --Database:Provider=postgres "--Database:ConnectionString=$pgconn" --Secrets:MasterKey="$pg_master_key" ;;
+  esac
+  echo --Logging:LogLevel:Default=Warning --Passcodes:ResendCooldown=00:00:00 --Passcodes:MaxSendsPerIpPerHour=1000000 \
+    --Passcodes:MaxSendsPerEnvironmentPerHour=100000000 --Limits:Requests:PerMinute=10000000
+}
+pg_master_key=$(head -c 32 /dev/urandom | base64)
+
+init_tessera() { # BACKEND: migrates and creates the sandbox; sets secret client environment
+  local config; read -ra config <<<"$(bench_config "$1" | tr '\n' ' ')"
+  "$work/tessera/tessera" migrate "${config[@]}" >/dev/null
+  local init; init=$("$work/tessera/tessera" init --json "${config[@]}")
+  secret=$(json_field apiKey.secret <<<"$init"); client=$(json_field emailClient.id <<<"$init"); environment=$(json_field environment.id <<<"$init")
+}
+
+start_tessera() { # BACKEND [CPU_QUOTA_CORES]: one more instance; sets tport tpid
+  local config; read -ra config <<<"$(bench_config "$1" | tr '\n' ' ')"
+  tport=$(free_port)
+  "$work/tessera/tessera" serve --urls "http://127.0.0.1:$tport" --Tokens:PublicBaseUrl=http://bench.test "${config[@]}" >"$work/tessera-$tport.log" 2>&1 & pids+=($!); tpid=$!
+  if [ -n "${2:-}" ]; then cap_cpu "$tpid" "$2"; fi
+  wait_up "http://127.0.0.1:$tport/healthz" || { tail -30 "$work/tessera-$tport.log" >&2; return 1; }
+}
+
+# cap_cpu PID CORES: a cgroup (v1 cpu controller) giving the process at most CORES of CPU time.
+cap_cpu() {
+  local group="/sys/fs/cgroup/cpu/tessera-bench-$1"
+  mkdir -p "$group"; cgroups+=("$group")
+  echo 100000 >"$group/cpu.cfs_period_us"; awk -v c="$2" 'BEGIN {printf "%d\n", c * 100000}' >"$group/cpu.cfs_quota_us"
+  echo "$1" >"$group/cgroup.procs"
+}
+
+# bulk_profiles BACKEND FROM TO EMAIL_PREFIX WITH_SESSION: inserts profiles FROM..TO straight into the database
+# (the API would take minutes for a million): uuid 00000000-0000-4000-8000-<i as 12 hex digits>, email
+# <prefix><i>@bench.test, verified; WITH_SESSION=1 also gives each a live session issued an hour ago.
+bulk_profiles() {
+  local backend=$1 from=$2 to=$3 prefix=$4 with_session=$5 profiles sessions=""
+  case $backend in
+    sqlite)
+      profiles="WITH RECURSIVE n(i) AS (SELECT $from UNION ALL SELECT i + 1 FROM n WHERE i < $to)
+INSERT INTO profiles (id, environment_id, uuid, email, email_verified_at, created_at, updated_at)
+SELECT printf('p_bench%015d', i), '$environment', printf('00000000-0000-4000-8000-%012X', i), '$prefix' || i || '@bench.test',
+       strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now') FROM n;"
+      [ "$with_session" = 1 ] && sessions="WITH RECURSIVE n(i) AS (SELECT $from UNION ALL SELECT i + 1 FROM n WHERE i < $to)
+INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, issued_at, expires_at)
+SELECT printf('5E550000-0000-4000-8000-%012X', i), '$environment', printf('p_bench%015d', i), 'Api', 'api_bench',
+       strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 hour'), strftime('%Y-%m-%d %H:%M:%f', 'now', '+23 hours') FROM n;"
+      printf 'PRAGMA busy_timeout=60000;\nBEGIN;\n%s\n%s\nCOMMIT;\nANALYZE;\n' "$profiles" "$sessions" | sqlite3 "$work/bench.db" >/dev/null
+      ;;
+    postgres)
+      profiles="INSERT INTO profiles (id, environment_id, uuid, email, email_verified_at, created_at, updated_at)
+SELECT 'p_bench' || lpad(i::text, 15, '0'), '$environment', ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid,
+       '$prefix' || i || '@bench.test', now(), now(), now() FROM generate_series($from, $to) AS i;"
+      [ "$with_session" = 1 ] && sessions="INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, issued_at, expires_at)
+SELECT ('5e550000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, '$environment', 'p_bench' || lpad(i::text, 15, '0'), 'Api', 'api_bench',
+       now() - interval '1 hour', now() + interval '23 hours' FROM generate_series($from, $to) AS i;"
+      printf 'BEGIN;\n%s\n%s\nCOMMIT;\nVACUUM ANALYZE profiles;\nVACUUM ANALYZE sessions;\n' "$profiles" "$sessions" \
+        | psql -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null
+      ;;
+  esac
+}
