@@ -45,6 +45,8 @@ cursor, cursors = None, []
 for _ in range(4):
     page = call("POST", "/v1/graphql", json.dumps({"query": query, "variables": {"after": cursor}}), {"Authorization": f"Bearer {owner['token']}", "Content-Type": "application/json"})
     cursor = page["data"]["transactions"]["pageInfo"]["endCursor"]
+    if cursor is None:
+        break
     cursors.append(cursor)
 with open(f"{out}/cursors.txt", "w") as f:
     f.write("\n".join(cursors) + "\n")
