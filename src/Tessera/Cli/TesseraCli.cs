@@ -28,7 +28,21 @@ public static class TesseraCli
         };
         root.Options.Add(Json);
         root.TreatUnmatchedTokensAsErrors = false;
-        return root.Parse(args).InvokeAsync();
+        return InvokeAsync(root.Parse(args));
+    }
+
+    /// <summary>Bad configuration is the operator's to fix: say which setting, without a stack trace.</summary>
+    private static async Task<int> InvokeAsync(ParseResult parse)
+    {
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"tessera: configuration error: {failure}");
+            return 2;
+        }
     }
 
     private static Command Serve()

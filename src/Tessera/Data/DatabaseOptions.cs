@@ -32,5 +32,21 @@ public sealed class DatabaseOptions
         _ => ConnectionString ?? throw new ValidationException("Database:ConnectionString is required for postgres."),
     };
 
+    /// <summary>Whether the connection string parses as the provider's (checked at start, not at the first query).</summary>
+    public bool ConnectionStringIsWellFormed()
+    {
+        try
+        {
+            _ = Provider == DatabaseProvider.Sqlite
+                ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(EffectiveConnectionString)
+                : (System.Data.Common.DbConnectionStringBuilder)new Npgsql.NpgsqlConnectionStringBuilder(EffectiveConnectionString);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException or ValidationException)
+        {
+            return false;
+        }
+    }
+
     public bool EffectiveMigrateOnStart => MigrateOnStart ?? Provider == DatabaseProvider.Sqlite;
 }

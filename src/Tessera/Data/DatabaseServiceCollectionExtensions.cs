@@ -13,6 +13,7 @@ public static class DatabaseServiceCollectionExtensions
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(o => o.Provider == DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Database:ConnectionString is required when Database:Provider is postgres.")
+            .Validate(o => o.ConnectionStringIsWellFormed(), "Database:ConnectionString is not a valid connection string for Database:Provider.")
             .Validate(o => o.SqliteSynchronous is "normal" or "full", "Database:SqliteSynchronous must be normal or full.")
             .ValidateOnStart();
 

@@ -85,6 +85,16 @@ public abstract class CliTests(Backend backend, PostgresServer postgres) : IAsyn
         (exitCode, _, _) = await RunAsync("environments", "create");
         Assert.NotEqual(0, exitCode);
     }
+
+    [Fact]
+    public async Task ServeWithAnOutOfRangeSettingNamesItAndExitsWithoutAStackTrace()
+    {
+        var (exitCode, _, stderr) = await RunAsync("serve", "--urls", "http://127.0.0.1:0", "--Passcodes:MaxSendsPerIpPerHour=0");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("tessera: configuration error:", stderr);
+        Assert.Contains("MaxSendsPerIpPerHour", stderr);
+        Assert.DoesNotContain("Unhandled exception", stderr);
+    }
 }
 
 public sealed class CliTestsOnSqlite(PostgresServer postgres) : CliTests(Backend.Sqlite, postgres);
