@@ -66,6 +66,7 @@ public static class ServiceRegistration
         services.AddOptions<Maintenance.MaintenanceOptions>().BindConfiguration("Maintenance").ValidateDataAnnotations()
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1) && o.SessionRetention >= TimeSpan.FromDays(1),
                 "Maintenance:Interval must be at least 1 s and SessionRetention at least 1 day (the issuance limit counts a day).")
+            .Validate(o => o.EventRetention >= TimeSpan.FromDays(1), "Maintenance:EventRetention must be at least 1 day.")
             .ValidateOnStart();
         services.AddSingleton<Maintenance.Pruner>();
         services.AddHostedService(sp => sp.GetRequiredService<Maintenance.Pruner>());

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Data;
 using Tessera.Delivery;
+using Tessera.Webhooks;
 
 namespace Tessera.Maintenance;
 
@@ -14,6 +15,11 @@ public sealed class MaintenanceOptions
     /// <summary>How long expired or revoked sessions stay listed for audit and support. Defaults to 7 days.</summary>
     public TimeSpan SessionRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long events, finished webhook deliveries and their attempts stay for listing and replay. Defaults to 30 days.
+    /// </summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Rows deleted per statement, so pruning never holds long locks. Defaults to 1000.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int BatchSize { get; set; } = 1000;
 
@@ -23,7 +29,8 @@ public sealed class MaintenanceOptions
 
 /// <summary>
 /// Deletes what no rule needs any more, in bounded batches: sessions past retention, dead passcode challenges,
-/// failures older than the hourly budget, revocations whose tokens have all expired, delivered or dead messages.
+/// failures older than the hourly budget, revocations whose tokens have all expired, delivered or dead messages, and
+/// events, finished webhook deliveries and attempts past the event retention (never what a pending delivery still needs).
 /// The audit log is append-only and never pruned here. Every instance may run it: deletes are idempotent.
 /// </summary>
 public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOptions> options, TimeProvider clock, ILogger<Pruner> logger) : Hosting.PollingService(logger)
@@ -46,6 +53,8 @@ public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOpti
         var challengesBefore = now.AddDays(-1);
         var failuresBefore = now.AddHours(-2);
         var messagesBefore = now.AddDays(-7);
+        var eventsBefore = now - o.EventRetention;
+        const WebhookDeliveryStatus pending = WebhookDeliveryStatus.Pending;
 
         var deleted = new Dictionary<string, int>
         {
@@ -56,6 +65,16 @@ public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOpti
             ["outbox_messages"] = await InBatchesAsync(() => db.OutboxMessages
                 .Where(m => (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Failed || m.Status == OutboxStatus.Captured) && m.CreatedAt < messagesBefore && m.ExpiresAt < now)
                 .OrderBy(m => m.CreatedAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            // Attempts first: they hang off deliveries by id, with no foreign key to cascade.
+            ["webhook_attempts"] = await InBatchesAsync(() => db.WebhookAttempts
+                .Where(a => a.At < eventsBefore && !db.WebhookDeliveries.Any(d => d.Id == a.DeliveryId && d.Status == pending))
+                .OrderBy(a => a.Id).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["webhook_deliveries"] = await InBatchesAsync(() => db.WebhookDeliveries
+                .Where(d => d.Status != pending && d.CompletedAt < eventsBefore)
+                .OrderBy(d => d.Seq).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["events"] = await InBatchesAsync(() => db.WebhookEvents
+                .Where(e => e.OccurredAt < eventsBefore && e.FannedOutAt != null && !db.WebhookDeliveries.Any(d => d.EventId == e.Id && d.Status == pending))
+                .OrderBy(e => e.Seq).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
         };
         if (deleted.Values.Any(n => n > 0)) logger.LogInformation("Pruned {Deleted}", deleted);
         return deleted;

@@ -4,6 +4,7 @@ using Tessera.Maintenance;
 using Tessera.Passcodes;
 using Tessera.Sessions;
 using Tessera.Tests.Infrastructure;
+using Tessera.Webhooks;
 using Xunit;
 
 namespace Tessera.Tests.Maintenance;
@@ -41,6 +42,44 @@ public abstract class PrunerTests(Backend backend, PostgresServer postgres) : Te
         Assert.Equal(1, pruned["revocations"]);
         Assert.Equal(1, await Server.WithDbAsync(db => db.Sessions.CountAsync()));
         Assert.Equal(0, await Server.WithDbAsync(db => db.Revocations.CountAsync()));
+    }
+
+    [Fact]
+    public async Task EventsAndFinishedWebhookDeliveriesLeaveAfterRetentionButNotWhatAPendingDeliveryNeeds()
+    {
+        var created = await Server.SendAsync(HttpMethod.Post, "/v1/webhooks/subscriptions", ApiSecret,
+            new { name = "Ops", targetUrl = "http://127.0.0.1:9/hook", eventTypes = new[] { "profile" } });
+        var subscriptionId = (await created.JsonAsync()).Str("id");
+        var start = Clock.GetUtcNow().UtcDateTime;
+        await Server.WithDbAsync(async db =>
+        {
+            // Four old events: three delivered, one still pending (a receiver down for days must not lose it).
+            for (var i = 0; i < 4; i++)
+            {
+                var eventId = $"evt_prune{i}";
+                db.WebhookEvents.Add(new WebhookEvent { Id = eventId, EnvironmentId = Environment.Id, Type = "profile.created", RecordJson = "{}", OccurredAt = start, FannedOutAt = start });
+                var delivery = WebhookDispatcher.NewDelivery(subscriptionId, Environment.Id, eventId, "profile.created", eventId, start, replayOf: null);
+                if (i < 3) { delivery.Status = WebhookDeliveryStatus.Succeeded; delivery.CompletedAt = start; }
+                db.WebhookDeliveries.Add(delivery);
+                db.WebhookAttempts.Add(new WebhookAttempt { DeliveryId = delivery.Id, At = start, StatusCode = i < 3 ? 200 : 500, Instance = "test" });
+            }
+            return await db.SaveChangesAsync();
+        });
+        var pruner = Server.Services.GetRequiredService<Pruner>();
+
+        Clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        var early = await pruner.PruneOnceAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, early["events"] + early["webhook_deliveries"] + early["webhook_attempts"]);
+
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var pruned = await pruner.PruneOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, pruned["events"]);
+        Assert.Equal(3, pruned["webhook_deliveries"]);
+        Assert.Equal(3, pruned["webhook_attempts"]);
+        Assert.Equal(["evt_prune3"], await Server.WithDbAsync(db => db.WebhookEvents.Where(e => e.Id.StartsWith("evt_prune")).Select(e => e.Id).ToListAsync()));
+        Assert.Equal(1, await Server.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.Pending)));
+        Assert.Equal(1, await Server.WithDbAsync(db => db.WebhookAttempts.CountAsync()));
     }
 }
 
