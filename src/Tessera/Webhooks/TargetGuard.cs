@@ -26,13 +26,24 @@ public static class TargetGuard
                      || (b[0] == 172 && (b[1] & 0xF0) == 16)     // 172.16/12
                      || (b[0] == 192 && b[1] == 168)
                      || (b[0] == 192 && b[1] == 0 && b[2] == 0)  // IETF protocol assignments
+                     || (b[0] == 198 && (b[1] & 0xFE) == 18)     // 198.18/15 benchmarking
                      || b[0] >= 224);                            // multicast, reserved, broadcast
         }
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = address.GetAddressBytes();
-            return !(address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                     || (b[0] & 0xFE) == 0xFC);                  // fc00::/7 unique-local
+            if (address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                || (b[0] & 0xFE) == 0xFC                         // fc00::/7 unique-local
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8)  // 2001:db8::/32 documentation
+                || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0))       // 2001::/32 Teredo (tunnels to anywhere)
+                return false;
+            // Addresses that carry an IPv4 address inside are judged by it: IPv4-compatible ::a.b.c.d (and :: itself),
+            // NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16. Otherwise ::ffff:10.0.0.1's cousins slip through.
+            if (b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0) return IsAllowed(new IPAddress(b.AsSpan(12, 4)), allowLoopback: false);
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && (b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0 || (b[4] == 0 && b[5] == 1)))
+                return IsAllowed(new IPAddress(b.AsSpan(12, 4)), allowLoopback: false);
+            if (b[0] == 0x20 && b[1] == 0x02) return IsAllowed(new IPAddress(b.AsSpan(2, 4)), allowLoopback: false);
+            return true;
         }
         return false;
     }
