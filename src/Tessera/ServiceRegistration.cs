@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddSingleton<RevocationList>();
         services.AddSingleton<RevocationSync>();
         services.AddHostedService(sp => sp.GetRequiredService<RevocationSync>());
+        services.AddHostedService<RevocationNotifications>();
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
         return services;

@@ -6,7 +6,8 @@ namespace Tessera.Sessions;
 
 /// <summary>
 /// Tails the <c>revocations</c> table into the local <see cref="RevocationList"/>. Revocations made by any instance
-/// sharing the database reach this one within one poll interval (250 ms by default).
+/// sharing the database reach this one within one poll interval (250 ms by default), and on PostgreSQL at once:
+/// <see cref="RevocationNotifications"/> wakes the loop when one is committed.
 /// </summary>
 /// <remarks>
 /// Ids come from a sequence, and on PostgreSQL a transaction holding a lower id can commit after one holding a higher
@@ -25,6 +26,12 @@ public sealed class RevocationSync(
     private readonly SortedDictionary<long, long> _seenAboveWatermark = new();
     private readonly Dictionary<long, long> _holesFirstSeen = new();
     private long _lastPrune;
+    private readonly Hosting.WakeSignal _wake = new();
+
+    /// <summary>Polls now instead of at the end of the interval (a revocation was committed elsewhere).</summary>
+    public void Wake() => _wake.Notify();
+
+    protected override Task WaitAsync(CancellationToken cancellationToken) => _wake.WaitAsync(Interval, clock, cancellationToken);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
