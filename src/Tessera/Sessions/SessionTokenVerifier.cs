@@ -109,6 +109,18 @@ public sealed class SessionTokenVerifier(
         throw new InvalidOperationException("Token verification did not settle.");
     }
 
+    /// <summary>
+    /// Verifies the token from memory and materializes its claims: <see cref="TokenCheck.NotCached"/> when the key,
+    /// secret or profile it names was never loaded (then <see cref="VerifyAsync"/> loads it).
+    /// </summary>
+    public TokenCheck TryVerify(scoped ReadOnlySpan<char> token, out TokenVerification verification)
+    {
+        Span<char> scratch = stackalloc char[ScratchLength];
+        var check = Check(token, scratch, default, out var verified, out var rejection, out _);
+        verification = check == TokenCheck.Valid ? new TokenVerification(verified.ToClaims(directory), TokenRejection.None) : TokenVerification.Fail(rejection);
+        return check;
+    }
+
     private TokenCheck VerifyAndMaterialize(string token, in Loaded loaded, out SessionClaims? claims, out TokenRejection rejection, out Pending missing)
     {
         Span<char> scratch = stackalloc char[ScratchLength];

@@ -10,7 +10,7 @@ namespace Tessera.Sessions;
 /// serializer writes for <c>Ok&lt;SessionView&gt;</c> (a test compares them), with a <c>Content-Length</c> instead of a
 /// chunked body and without the serializer's per-request machinery. Session introspection is the hottest endpoint.
 /// </summary>
-public sealed class SessionViewResult(SessionClaims claims, string token, Guid profileUuid) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
+public sealed class SessionViewResult(SessionClaims claims, ReadOnlyMemory<char> token, Guid profileUuid) : IResult, IStatusCodeHttpResult, IEndpointMetadataProvider
 {
     private const string ContentType = "application/json; charset=utf-8";
 
@@ -22,7 +22,7 @@ public sealed class SessionViewResult(SessionClaims claims, string token, Guid p
         var (buffer, writer) = Rent();
         try
         {
-            Write(writer, claims, token, profileUuid);
+            Write(writer, claims, token.Span, profileUuid);
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = ContentType;
             response.ContentLength = buffer.WrittenCount;
@@ -32,12 +32,12 @@ public sealed class SessionViewResult(SessionClaims claims, string token, Guid p
         {
             Return(buffer, writer);
         }
-        var flushing = response.BodyWriter.FlushAsync(httpContext.RequestAborted);
-        return flushing.IsCompletedSuccessfully ? Task.CompletedTask : flushing.AsTask();
+        // No flush of our own: with the length known, Kestrel sends headers and body in one write when the request ends.
+        return Task.CompletedTask;
     }
 
     /// <summary>The body, as <see cref="SessionView.From(SessionClaims, string, Guid)"/> serialized with the web defaults.</summary>
-    public static void Write(Utf8JsonWriter writer, SessionClaims claims, string token, Guid profileUuid)
+    public static void Write(Utf8JsonWriter writer, SessionClaims claims, ReadOnlySpan<char> token, Guid profileUuid)
     {
         writer.WriteStartObject();
         // A self-signed token's id is its own jti (null without one).

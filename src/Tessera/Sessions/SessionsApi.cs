@@ -113,7 +113,7 @@ public static class SessionsApi
         var session = http.AuthenticatedSession();
         var uuid = await directory.FindUuidAsync(session.Claims.EnvironmentId, session.Claims.ProfileId, http.RequestAborted);
         if (uuid is null) return ApiError.NotAuthenticated("The profile of this session no longer exists.");
-        return new SessionViewResult(session.Claims, session.Token, uuid.Value);
+        return new SessionViewResult(session.Claims, session.TokenText, uuid.Value);
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeAsync(HttpContext http, SessionService sessions, AuditLog audit)
