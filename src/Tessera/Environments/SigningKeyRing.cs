@@ -20,6 +20,7 @@ public sealed class SigningKeyRing
         this.scopes = scopes;
         this.protector = protector;
         this.clock = clock;
+        _byIdSpan = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
         // A rotation anywhere changes which key signs and when old ones retire: forget what we cached for that environment.
         revocations.Applied += revocation =>
         {
@@ -35,9 +36,14 @@ public sealed class SigningKeyRing
     }
 
     /// <summary>A key ready for HMAC.</summary>
-    public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt);
+    public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt)
+    {
+        /// <summary>HMAC-SHA512 under <see cref="Key"/>, with its keyed contexts kept for reuse.</summary>
+        public Sessions.PooledHmac Hmac { get; } = new(HashAlgorithmName.SHA512, Key);
+    }
 
     private readonly ConcurrentDictionary<string, LoadedKey> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedKey>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
     private readonly ConcurrentDictionary<string, (LoadedKey Key, long LoadedAt)> _activeByEnvironment = new(StringComparer.Ordinal);
     // Unknown kids are remembered briefly so garbage tokens cannot turn into a database query each.
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
@@ -47,6 +53,10 @@ public sealed class SigningKeyRing
     public static byte[] NewKeyMaterial() => RandomNumberGenerator.GetBytes(64);
 
     public byte[] Protect(string keyId, byte[] material) => protector.Protect(material, keyId);
+
+    /// <summary>The key a token names if it is in memory; no database round trip and no allocation.</summary>
+    public bool TryGetCached(ReadOnlySpan<char> keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LoadedKey? key) =>
+        _byIdSpan.TryGetValue(keyId, out key);
 
     /// <summary>The key a token names, or null when no such key exists.</summary>
     public async ValueTask<LoadedKey?> FindAsync(string keyId, CancellationToken cancellationToken)

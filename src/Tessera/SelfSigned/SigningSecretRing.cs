@@ -14,12 +14,19 @@ namespace Tessera.SelfSigned;
 public sealed class SigningSecretRing
 {
     /// <summary>A secret ready for HMAC: the UTF-8 bytes of the secret as printed.</summary>
-    public sealed record LoadedSecret(string Id, string EnvironmentId, byte[] Key, bool Revoked);
+    public sealed record LoadedSecret(string Id, string EnvironmentId, byte[] Key, bool Revoked)
+    {
+        /// <summary>HMAC-SHA512 under the secret (the algorithm customers are told to use).</summary>
+        public PooledHmac Hmac512 { get; } = new(System.Security.Cryptography.HashAlgorithmName.SHA512, Key);
+        /// <summary>HMAC-SHA256 under the secret (also accepted).</summary>
+        public PooledHmac Hmac256 { get; } = new(System.Security.Cryptography.HashAlgorithmName.SHA256, Key);
+    }
 
     private readonly IServiceScopeFactory _scopes;
     private readonly SecretProtector _protector;
     private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, LoadedSecret> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoadedSecret>.AlternateLookup<ReadOnlySpan<char>> _byIdSpan;
     private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
     private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
 
@@ -28,6 +35,7 @@ public sealed class SigningSecretRing
         _scopes = scopes;
         _protector = protector;
         _clock = clock;
+        _byIdSpan = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
         revocations.Applied += revocation =>
         {
             if (revocation.Kind == RevocationKind.SigningSecret) _byId.TryRemove(revocation.Subject, out _);
@@ -35,6 +43,10 @@ public sealed class SigningSecretRing
     }
 
     public byte[] Protect(string id, string secret) => _protector.Protect(Encoding.UTF8.GetBytes(secret), id);
+
+    /// <summary>The secret a token names if it is in memory; no database round trip and no allocation.</summary>
+    public bool TryGetCached(ReadOnlySpan<char> id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LoadedSecret? secret) =>
+        _byIdSpan.TryGetValue(id, out secret);
 
     public async ValueTask<LoadedSecret?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -9,19 +9,40 @@ public static class SessionAuthenticationExtensions
     /// <summary>Requires a valid, unrevoked session token; 401 with the error body otherwise.</summary>
     public static TBuilder RequireSessionToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var http = context.HttpContext;
-            var token = Credentials.Bearer(http.Request);
-            if (token is null) return Unauthenticated(http);
-            var verification = await http.RequestServices.GetRequiredService<SessionTokenVerifier>().VerifyAsync(token, http.RequestAborted);
-            if (!verification.IsValid) return Unauthenticated(http);
-            if (!http.RequestServices.GetRequiredService<CallerRateLimiter>().TryAcquire(http, verification.Claims!.SessionId.ToString(), out var retryAfter))
-                return ApiError.TooManyRequests(http, retryAfter, "Too many requests for this session");
-            http.Features.Set(new AuthenticatedSession(verification.Claims, token));
-            return await next(context);
+            // Singletons, resolved once: touching RequestServices would create a DI scope on every request.
+            var verifier = factory.ApplicationServices.GetRequiredService<SessionTokenVerifier>();
+            var limiter = factory.ApplicationServices.GetRequiredService<CallerRateLimiter>();
+            return context =>
+            {
+                var http = context.HttpContext;
+                // The token stays a slice of the Authorization header's string: no copy of it per request.
+                var token = Credentials.BearerText(http.Request);
+                if (token.IsEmpty) return ValueTask.FromResult<object?>(Unauthenticated(http));
+                // With its key (or secret and profile) in memory a token verifies synchronously: no state machine, no
+                // allocation but the claims kept for the endpoint. The first sight of a key loads it.
+                return verifier.TryVerify(token.Span, out var verification) == TokenCheck.NotCached
+                    ? ContinueAsync(context, next, limiter, token, verifier.VerifyAsync(token.ToString(), http.RequestAborted))
+                    : Continue(context, next, limiter, token, verification);
+            };
         });
         return builder;
+    }
+
+    private static async ValueTask<object?> ContinueAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallerRateLimiter limiter,
+        ReadOnlyMemory<char> token, ValueTask<TokenVerification> verifying) =>
+        await Continue(context, next, limiter, token, await verifying);
+
+    private static ValueTask<object?> Continue(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallerRateLimiter limiter,
+        ReadOnlyMemory<char> token, TokenVerification verification)
+    {
+        var http = context.HttpContext;
+        if (!verification.IsValid) return ValueTask.FromResult<object?>(Unauthenticated(http));
+        if (!limiter.TryAcquire(http, verification.Claims!.SessionId, out var retryAfter))
+            return ValueTask.FromResult<object?>(ApiError.TooManyRequests(http, retryAfter, "Too many requests for this session"));
+        http.Features.Set(new AuthenticatedSession(verification.Claims, token));
+        return next(context);
     }
 
     private static IResult Unauthenticated(HttpContext http)
@@ -35,4 +56,17 @@ public static class SessionAuthenticationExtensions
 }
 
 /// <summary>The verified session of the request and the token that proved it.</summary>
-public sealed record AuthenticatedSession(SessionClaims Claims, string Token);
+public sealed class AuthenticatedSession(SessionClaims claims, ReadOnlyMemory<char> tokenText)
+{
+    private string? _token;
+
+    public AuthenticatedSession(SessionClaims claims, string token) : this(claims, token.AsMemory()) => _token = token;
+
+    public SessionClaims Claims { get; } = claims;
+
+    /// <summary>The token, as the slice of the request's Authorization header it was read from.</summary>
+    public ReadOnlyMemory<char> TokenText { get; } = tokenText;
+
+    /// <summary>The token as a string (copied from the header the first time it is asked for).</summary>
+    public string Token => _token ??= TokenText.ToString();
+}

@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tessera.Environments;
+using Tessera.SelfSigned;
 
 namespace Tessera.Sessions;
 
@@ -30,213 +32,349 @@ public readonly record struct TokenVerification(SessionClaims? Claims, TokenReje
     public static TokenVerification Fail(TokenRejection why) => new(null, why);
 }
 
+/// <summary>How <see cref="SessionTokenVerifier.TryVerify"/> ended.</summary>
+public enum TokenCheck
+{
+    /// <summary>Every check passed.</summary>
+    Valid,
+    /// <summary>A check failed: see the <see cref="TokenRejection"/>.</summary>
+    Rejected,
+    /// <summary>The key, signing secret or profile the token names is not in memory yet: <see cref="SessionTokenVerifier.VerifyAsync"/> loads it.</summary>
+    NotCached,
+}
+
 /// <summary>
 /// Verifies session tokens strictly: HS512 only, known unretired key of the token's environment, signature in
 /// constant time, <c>iss</c>, <c>aud</c>, <c>exp</c>, <c>nbf</c>, then the in-memory revocation set. A valid token
-/// costs no database round trip. Tokens whose <c>kid</c> names a customer's signing secret (<c>ss_…</c>) are
-/// self-signed: HS512 or HS256 with that secret, <c>uid</c> resolved in the secret's environment, at most 24 hours
-/// between <c>iat</c> and <c>exp</c>.
+/// costs no database round trip, and <see cref="TryVerify"/> allocates nothing: the segments are decoded on the
+/// stack and the claims are read into a <see cref="VerifiedToken"/> view over the caller's buffer. Tokens whose
+/// <c>kid</c> names a customer's signing secret (<c>ss_…</c>) are self-signed: HS512 or HS256 with that secret,
+/// <c>uid</c> resolved in the secret's environment, at most 24 hours between <c>iat</c> and <c>exp</c>.
 /// </summary>
 public sealed class SessionTokenVerifier(
     SigningKeyRing keys,
-    SelfSigned.SigningSecretRing secrets,
+    SigningSecretRing secrets,
     ProfileDirectory directory,
     RevocationList revocations,
     IOptions<SessionTokenOptions> options,
     TimeProvider clock)
 {
     private const int MaxTokenLength = 4096;
-    private readonly SessionTokenOptions _options = options.Value;
+    /// <summary>The length of the buffer <see cref="TryVerify"/> reads claims into.</summary>
+    public const int ScratchLength = 256;
+    // Ids are at most 64 characters (the database's limit); a self-signed jti at most 128.
+    private const int MaxIdLength = 64;
+    private const int MaxSelfSignedTokenIdLength = 128;
+
+    private readonly long _skew = (long)options.Value.ClockSkew.TotalSeconds;
     private readonly byte[] _issuer = Encoding.UTF8.GetBytes(options.Value.EffectiveIssuer);
     private readonly byte[] _audience = Encoding.UTF8.GetBytes(options.Value.EffectiveAudience);
-
-    public async ValueTask<TokenVerification> VerifyAsync(string token, CancellationToken cancellationToken = default)
-    {
-        if (token.Length is 0 or > MaxTokenLength) return TokenVerification.Fail(TokenRejection.Malformed);
-        var firstDot = token.IndexOf('.');
-        var lastDot = token.LastIndexOf('.');
-        if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1 || token.AsSpan(firstDot + 1, lastDot - firstDot - 1).Contains('.'))
-            return TokenVerification.Fail(TokenRejection.Malformed);
-
-        var header = ReadHeader(token.AsSpan(0, firstDot));
-        if (header.Rejection != TokenRejection.None) return TokenVerification.Fail(header.Rejection);
-        if (header.KeyId!.StartsWith(SelfSignedPrefix, StringComparison.Ordinal))
-            return await VerifySelfSignedAsync(token, firstDot, lastDot, header, cancellationToken);
-        // Tessera's own tokens are HS512, nothing else: no algorithm confusion with the self-signed allowance.
-        if (header.Algorithm != "HS512") return TokenVerification.Fail(TokenRejection.Algorithm);
-
-        var key = await keys.FindAsync(header.KeyId!, cancellationToken);
-        if (key is null) return TokenVerification.Fail(TokenRejection.UnknownKey);
-        var now = clock.GetUtcNow();
-        if (key.RetiresAt is { } retiresAt && retiresAt <= now.UtcDateTime) return TokenVerification.Fail(TokenRejection.RetiredKey);
-
-        if (!SignatureMatches(token, lastDot, key.Key, header.Algorithm)) return TokenVerification.Fail(TokenRejection.Signature);
-
-        var claims = ReadClaims(token.AsSpan(firstDot + 1, lastDot - firstDot - 1), key.Id, out var rejection);
-        if (claims is null) return TokenVerification.Fail(rejection);
-        // A key belongs to one environment: a token cannot claim another.
-        if (!string.Equals(claims.EnvironmentId, key.EnvironmentId, StringComparison.Ordinal)) return TokenVerification.Fail(TokenRejection.Claims);
-
-        var seconds = now.ToUnixTimeSeconds();
-        var skew = (long)_options.ClockSkew.TotalSeconds;
-        if (seconds >= claims.ExpiresAt + skew) return TokenVerification.Fail(TokenRejection.Expired);
-        if (seconds < claims.NotBefore - skew) return TokenVerification.Fail(TokenRejection.NotYetValid);
-        if (revocations.IsRevoked(claims.SessionId, claims.ProfileId)) return TokenVerification.Fail(TokenRejection.Revoked);
-        return new TokenVerification(claims, TokenRejection.None);
-    }
 
     public const string SelfSignedPrefix = "ss_";
     /// <summary>The longest a self-signed token may live, from <c>iat</c> to <c>exp</c>.</summary>
     public static readonly TimeSpan SelfSignedMaxLifetime = TimeSpan.FromHours(24);
 
-    private async ValueTask<TokenVerification> VerifySelfSignedAsync(string token, int firstDot, int lastDot, Header header, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies the token and materializes its <see cref="SessionClaims"/>, loading the key, signing secret or
+    /// profile it names from the database the first time.
+    /// </summary>
+    public async ValueTask<TokenVerification> VerifyAsync(string token, CancellationToken cancellationToken = default)
     {
-        var secret = await secrets.FindAsync(header.KeyId!, cancellationToken);
-        if (secret is null) return TokenVerification.Fail(TokenRejection.UnknownKey);
-        if (secret.Revoked || revocations.IsSecretRevoked(secret.Id)) return TokenVerification.Fail(TokenRejection.Revoked);
-        if (!SignatureMatches(token, lastDot, secret.Key, header.Algorithm!)) return TokenVerification.Fail(TokenRejection.Signature);
-
-        var read = ReadSelfSignedClaims(token.AsSpan(firstDot + 1, lastDot - firstDot - 1));
-        if (read.Rejection != TokenRejection.None) return TokenVerification.Fail(read.Rejection);
-        var seconds = clock.GetUtcNow().ToUnixTimeSeconds();
-        var skew = (long)_options.ClockSkew.TotalSeconds;
-        if (read.ExpiresAt - read.IssuedAt > (long)SelfSignedMaxLifetime.TotalSeconds || read.ExpiresAt <= read.IssuedAt)
-            return TokenVerification.Fail(TokenRejection.Claims);
-        if (seconds >= read.ExpiresAt + skew) return TokenVerification.Fail(TokenRejection.Expired);
-        if (seconds < read.IssuedAt - skew || seconds < read.NotBefore - skew) return TokenVerification.Fail(TokenRejection.NotYetValid);
-
-        // The uid is looked for in the secret's own environment only.
-        var profile = await directory.ResolveAsync(secret.EnvironmentId, read.Uid!, cancellationToken);
-        if (profile is null) return TokenVerification.Fail(TokenRejection.Claims);
-        var claims = new SessionClaims
+        var loaded = default(Loaded);
+        // Each pass either ends or loads one more thing the token names (key or secret, then a self-signed token's profile).
+        for (var pass = 0; pass < 3; pass++)
         {
-            SessionId = read.TokenId is null ? Guid.Empty : SelfSignedSessionId(secret.Id, read.TokenId),
-            ProfileId = profile.Value.ProfileId,
+            var check = VerifyAndMaterialize(token, loaded, out var claims, out var rejection, out var missing);
+            if (check == TokenCheck.Valid) return new TokenVerification(claims, TokenRejection.None);
+            if (check == TokenCheck.Rejected) return TokenVerification.Fail(rejection);
+            switch (missing.What)
+            {
+                case Missing.Key:
+                    loaded.Key = await keys.FindAsync(missing.Id, cancellationToken);
+                    if (loaded.Key is null) return TokenVerification.Fail(TokenRejection.UnknownKey);
+                    break;
+                case Missing.Secret:
+                    loaded.Secret = await secrets.FindAsync(missing.Id, cancellationToken);
+                    if (loaded.Secret is null) return TokenVerification.Fail(TokenRejection.UnknownKey);
+                    break;
+                case Missing.Profile:
+                    // The uid is looked for in the secret's own environment only.
+                    var profile = await directory.ResolveAsync(missing.EnvironmentId!, missing.Id, cancellationToken);
+                    if (profile is null) return TokenVerification.Fail(TokenRejection.Claims);
+                    loaded.Uid = missing.Id;
+                    loaded.Profile = new ProfileDirectory.Entry(profile.Value.ProfileId, missing.EnvironmentId!, profile.Value.Uuid);
+                    break;
+            }
+        }
+        throw new InvalidOperationException("Token verification did not settle.");
+    }
+
+    /// <summary>
+    /// Verifies the token from memory and materializes its claims: <see cref="TokenCheck.NotCached"/> when the key,
+    /// secret or profile it names was never loaded (then <see cref="VerifyAsync"/> loads it).
+    /// </summary>
+    public TokenCheck TryVerify(scoped ReadOnlySpan<char> token, out TokenVerification verification)
+    {
+        Span<char> scratch = stackalloc char[ScratchLength];
+        var check = Check(token, scratch, default, out var verified, out var rejection, out _);
+        verification = check == TokenCheck.Valid ? new TokenVerification(verified.ToClaims(directory), TokenRejection.None) : TokenVerification.Fail(rejection);
+        return check;
+    }
+
+    private TokenCheck VerifyAndMaterialize(string token, in Loaded loaded, out SessionClaims? claims, out TokenRejection rejection, out Pending missing)
+    {
+        Span<char> scratch = stackalloc char[ScratchLength];
+        var check = Check(token, scratch, loaded, out var verified, out rejection, out missing);
+        claims = check == TokenCheck.Valid ? verified.ToClaims(directory) : null;
+        return check;
+    }
+
+    /// <summary>
+    /// Verifies the token from memory, allocating nothing: every check of <see cref="VerifyAsync"/>, with the claims
+    /// left in <paramref name="verified"/>, a view over <paramref name="scratch"/> (at least <see cref="ScratchLength"/>
+    /// characters). <see cref="TokenCheck.NotCached"/> when the key, secret or profile the token names was never loaded.
+    /// </summary>
+    public TokenCheck TryVerify(scoped ReadOnlySpan<char> token, Span<char> scratch, out VerifiedToken verified, out TokenRejection rejection) =>
+        Check(token, scratch, default, out verified, out rejection, out _);
+
+    private enum Missing { None, Key, Secret, Profile }
+
+    /// <summary>What a <see cref="TokenCheck.NotCached"/> check needs loaded (its id allocated only then).</summary>
+    private readonly record struct Pending(Missing What, string Id, string? EnvironmentId = null);
+
+    /// <summary>What <see cref="VerifyAsync"/> loaded for this token on earlier passes.</summary>
+    private struct Loaded
+    {
+        public SigningKeyRing.LoadedKey? Key;
+        public SigningSecretRing.LoadedSecret? Secret;
+        public string? Uid;
+        public ProfileDirectory.Entry? Profile;
+    }
+
+    private TokenCheck Check(scoped ReadOnlySpan<char> token, Span<char> scratch, scoped in Loaded loaded, out VerifiedToken verified, out TokenRejection rejection, out Pending missing)
+    {
+        verified = default;
+        missing = default;
+        if (scratch.Length < ScratchLength) throw new ArgumentException($"The scratch buffer must hold {ScratchLength} characters.", nameof(scratch));
+        if (token.Length is 0 or > MaxTokenLength) return Reject(TokenRejection.Malformed, out rejection);
+        var firstDot = token.IndexOf('.');
+        var lastDot = token.LastIndexOf('.');
+        if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1 || token[(firstDot + 1)..lastDot].Contains('.'))
+            return Reject(TokenRejection.Malformed, out rejection);
+
+        Span<char> kidBuffer = stackalloc char[MaxIdLength];
+        rejection = ReadHeader(token[..firstDot], kidBuffer, out var algorithm, out var kidLength);
+        if (rejection != TokenRejection.None) return TokenCheck.Rejected;
+        ReadOnlySpan<char> kid = kidBuffer[..kidLength];
+        var payload = token[(firstDot + 1)..lastDot];
+        var now = clock.GetUtcNow();
+
+        if (kid.StartsWith(SelfSignedPrefix, StringComparison.Ordinal))
+            return CheckSelfSigned(token, lastDot, payload, kid, algorithm, now.ToUnixTimeSeconds(), scratch, loaded, out verified, out rejection, out missing);
+        // Tessera's own tokens are HS512, nothing else: no algorithm confusion with the self-signed allowance.
+        if (algorithm != HmacAlgorithm.HS512) return Reject(TokenRejection.Algorithm, out rejection);
+
+        SigningKeyRing.LoadedKey? key = loaded.Key;
+        if (key is null || !kid.SequenceEqual(key.Id))
+        {
+            if (!keys.TryGetCached(kid, out key))
+            {
+                missing = new Pending(Missing.Key, kid.ToString());
+                rejection = TokenRejection.None;
+                return TokenCheck.NotCached;
+            }
+        }
+        if (key.RetiresAt is { } retiresAt && retiresAt <= now.UtcDateTime) return Reject(TokenRejection.RetiredKey, out rejection);
+        if (!SignatureMatches(token, lastDot, key.Hmac)) return Reject(TokenRejection.Signature, out rejection);
+
+        rejection = ReadClaims(payload, key, scratch, out verified);
+        if (rejection != TokenRejection.None) return TokenCheck.Rejected;
+
+        var seconds = now.ToUnixTimeSeconds();
+        if (seconds >= verified.ExpiresAt + _skew) return Reject(TokenRejection.Expired, out rejection);
+        if (seconds < verified.NotBefore - _skew) return Reject(TokenRejection.NotYetValid, out rejection);
+        if (revocations.IsRevoked(verified.SessionId, verified.ProfileId)) return Reject(TokenRejection.Revoked, out rejection);
+        return TokenCheck.Valid;
+    }
+
+    private TokenCheck CheckSelfSigned(scoped ReadOnlySpan<char> token, int lastDot, scoped ReadOnlySpan<char> payload, scoped ReadOnlySpan<char> kid, HmacAlgorithm algorithm,
+        long seconds, Span<char> scratch, scoped in Loaded loaded, out VerifiedToken verified, out TokenRejection rejection, out Pending missing)
+    {
+        verified = default;
+        missing = default;
+        SigningSecretRing.LoadedSecret? secret = loaded.Secret;
+        if (secret is null || !kid.SequenceEqual(secret.Id))
+        {
+            if (!secrets.TryGetCached(kid, out secret))
+            {
+                missing = new Pending(Missing.Secret, kid.ToString());
+                rejection = TokenRejection.None;
+                return TokenCheck.NotCached;
+            }
+        }
+        if (secret.Revoked || revocations.IsSecretRevoked(secret.Id)) return Reject(TokenRejection.Revoked, out rejection);
+        if (!SignatureMatches(token, lastDot, algorithm == HmacAlgorithm.HS256 ? secret.Hmac256 : secret.Hmac512))
+            return Reject(TokenRejection.Signature, out rejection);
+
+        var uidBuffer = scratch[..MaxIdLength];
+        var jtiBuffer = scratch.Slice(MaxIdLength, MaxSelfSignedTokenIdLength);
+        rejection = ReadSelfSignedClaims(payload, uidBuffer, jtiBuffer, out var uidLength, out var jtiLength, out var issuedAt, out var expiresAt, out var notBefore);
+        if (rejection != TokenRejection.None) return TokenCheck.Rejected;
+        if (expiresAt - issuedAt > (long)SelfSignedMaxLifetime.TotalSeconds || expiresAt <= issuedAt) return Reject(TokenRejection.Claims, out rejection);
+        if (seconds >= expiresAt + _skew) return Reject(TokenRejection.Expired, out rejection);
+        if (seconds < issuedAt - _skew || seconds < notBefore - _skew) return Reject(TokenRejection.NotYetValid, out rejection);
+
+        ReadOnlySpan<char> uid = uidBuffer[..uidLength];
+        ProfileDirectory.Entry? profile;
+        if (loaded.Profile is not null && uid.SequenceEqual(loaded.Uid)) profile = loaded.Profile;
+        else
+        {
+            // The uid is looked for in the secret's own environment only.
+            switch (directory.TryResolveCached(secret.EnvironmentId, uid, out profile))
+            {
+                case ProfileDirectory.Lookup.NotFound:
+                    return Reject(TokenRejection.Claims, out rejection);
+                case ProfileDirectory.Lookup.NotCached:
+                    missing = new Pending(Missing.Profile, uid.ToString(), secret.EnvironmentId);
+                    rejection = TokenRejection.None;
+                    return TokenCheck.NotCached;
+            }
+        }
+
+        ReadOnlySpan<char> jti = jtiLength < 0 ? default : jtiBuffer[..jtiLength];
+        verified = new VerifiedToken
+        {
+            Kind = SessionKind.SelfSigned,
+            SessionId = jtiLength < 0 ? Guid.Empty : SelfSignedSessionId(secret.Id, jti),
+            ProfileId = profile!.ProfileId,
+            ProfileIdString = profile.ProfileId,
             EnvironmentId = secret.EnvironmentId,
             IssuedBy = secret.Id,
-            IssuedAt = read.IssuedAt,
-            NotBefore = Math.Max(read.NotBefore, read.IssuedAt),
-            ExpiresAt = read.ExpiresAt,
+            IssuedByString = secret.Id,
+            IssuedAt = issuedAt,
+            NotBefore = Math.Max(notBefore, issuedAt),
+            ExpiresAt = expiresAt,
             KeyId = secret.Id,
-            Kind = SessionKind.SelfSigned,
-            TokenId = read.TokenId,
+            TokenId = jti,
+            HasTokenId = jtiLength >= 0,
         };
-        if (revocations.IsRevoked(claims.SessionId, claims.ProfileId)) return TokenVerification.Fail(TokenRejection.Revoked);
-        return new TokenVerification(claims, TokenRejection.None);
+        if (revocations.IsRevoked(verified.SessionId, verified.ProfileId)) return Reject(TokenRejection.Revoked, out rejection);
+        rejection = TokenRejection.None;
+        return TokenCheck.Valid;
+    }
+
+    private static TokenCheck Reject(TokenRejection why, out TokenRejection rejection)
+    {
+        rejection = why;
+        return TokenCheck.Rejected;
     }
 
     /// <summary>A stable session id for a self-signed token's <c>jti</c>, scoped to its secret, so it can be revoked like any session.</summary>
-    public static Guid SelfSignedSessionId(string signingSecretId, string tokenId)
+    public static Guid SelfSignedSessionId(string signingSecretId, string tokenId) => SelfSignedSessionId(signingSecretId, tokenId.AsSpan());
+
+    /// <inheritdoc cref="SelfSignedSessionId(string, string)"/>
+    public static Guid SelfSignedSessionId(ReadOnlySpan<char> signingSecretId, ReadOnlySpan<char> tokenId)
     {
+        // SHA-256 of the UTF-8 of "<secret id>\n<jti>": both are bounded (64 and 128 characters), so this fits the stack.
+        var length = Encoding.UTF8.GetMaxByteCount(signingSecretId.Length + 1 + tokenId.Length);
+        Span<byte> input = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(signingSecretId, input);
+        input[written++] = (byte)'\n';
+        written += Encoding.UTF8.GetBytes(tokenId, input[written..]);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(signingSecretId + "\n" + tokenId), hash);
+        SHA256.HashData(input[..written], hash);
         return new Guid(hash[..16]);
     }
 
-    private readonly record struct SelfSignedClaims(string? Uid, long IssuedAt, long ExpiresAt, long NotBefore, string? TokenId, TokenRejection Rejection);
+    private enum HmacAlgorithm { None, HS256, HS512 }
 
-    private static SelfSignedClaims ReadSelfSignedClaims(ReadOnlySpan<char> segment)
+    private static bool SignatureMatches(ReadOnlySpan<char> token, int lastDot, PooledHmac hmac)
     {
-        var fail = new SelfSignedClaims(null, 0, 0, 0, null, TokenRejection.Claims);
-        Span<byte> json = segment.Length <= 2048 ? stackalloc byte[1536] : new byte[segment.Length];
-        if (Base64Url.DecodeFromChars(segment, json, out _, out var length) != System.Buffers.OperationStatus.Done)
-            return fail with { Rejection = TokenRejection.Malformed };
-        string? uid = null, jti = null;
-        long? iat = null, exp = null, nbf = null;
-        try
-        {
-            var reader = new Utf8JsonReader(json[..length]);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return fail;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("uid"u8)) uid = ReadString(ref reader);
-                else if (reader.ValueTextEquals("jti"u8)) jti = ReadString(ref reader);
-                else if (reader.ValueTextEquals("iat"u8)) iat = ReadLong(ref reader);
-                else if (reader.ValueTextEquals("exp"u8)) exp = ReadLong(ref reader);
-                else if (reader.ValueTextEquals("nbf"u8)) nbf = ReadLong(ref reader);
-                else { reader.Read(); reader.Skip(); }
-            }
-        }
-        catch (JsonException) { return fail with { Rejection = TokenRejection.Malformed }; }
-        catch (InvalidOperationException) { return fail with { Rejection = TokenRejection.Malformed }; }
-        if (string.IsNullOrEmpty(uid) || uid.Length > 64 || iat is null || exp is null || jti is { Length: 0 or > 128 }) return fail;
-        return new SelfSignedClaims(uid, iat.Value, exp.Value, nbf ?? iat.Value, jti, TokenRejection.None);
-    }
-
-    private static bool SignatureMatches(string token, int lastDot, byte[] key, string algorithm)
-    {
-        var size = algorithm == "HS256" ? 32 : 64;
+        var size = hmac.HashSize;
+        // The signing input is the ASCII of the first two segments; anything else cannot be a token we or a customer signed.
         Span<byte> signingInput = stackalloc byte[lastDot];
-        if (Encoding.ASCII.GetBytes(token.AsSpan(0, lastDot), signingInput) != lastDot) return false;
-        foreach (var b in signingInput) if (b > 0x7F) return false;
+        if (System.Text.Ascii.FromUtf16(token[..lastDot], signingInput, out var copied) != OperationStatus.Done || copied != lastDot) return false;
 
         Span<byte> given = stackalloc byte[66];
         if (token.Length - lastDot - 1 > 88
-            || Base64Url.DecodeFromChars(token.AsSpan(lastDot + 1), given, out _, out var written) != System.Buffers.OperationStatus.Done
+            || Base64Url.DecodeFromChars(token[(lastDot + 1)..], given, out _, out var written) != OperationStatus.Done
             || written != size)
             return false;
         Span<byte> expected = stackalloc byte[64];
-        if (size == 32) HMACSHA256.HashData(key, signingInput, expected[..32]);
-        else HMACSHA512.HashData(key, signingInput, expected);
+        hmac.Compute(signingInput, expected);
         return CryptographicOperations.FixedTimeEquals(expected[..size], given[..size]);
     }
 
-    private readonly record struct Header(string? KeyId, TokenRejection Rejection, string? Algorithm = null);
-
-    private static Header ReadHeader(ReadOnlySpan<char> segment)
+    private static TokenRejection ReadHeader(ReadOnlySpan<char> segment, Span<char> kid, out HmacAlgorithm algorithm, out int kidLength)
     {
+        algorithm = HmacAlgorithm.None;
+        kidLength = -1;
         Span<byte> json = stackalloc byte[512];
-        if (segment.Length > 680 || Base64Url.DecodeFromChars(segment, json, out _, out var length) != System.Buffers.OperationStatus.Done)
-            return new Header(null, TokenRejection.Malformed);
-        string? alg = null, kid = null;
+        if (segment.Length > 680 || Base64Url.DecodeFromChars(segment, json, out _, out var length) != OperationStatus.Done)
+            return TokenRejection.Malformed;
         try
         {
             var reader = new Utf8JsonReader(json[..length]);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return new Header(null, TokenRejection.Malformed);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Malformed;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("alg"u8)) { reader.Read(); alg = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
-                else if (reader.ValueTextEquals("kid"u8)) { reader.Read(); kid = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; }
+                if (reader.ValueTextEquals("alg"u8))
+                {
+                    reader.Read();
+                    algorithm = reader.TokenType != JsonTokenType.String ? HmacAlgorithm.None
+                        : reader.ValueTextEquals("HS512"u8) ? HmacAlgorithm.HS512
+                        : reader.ValueTextEquals("HS256"u8) ? HmacAlgorithm.HS256
+                        : HmacAlgorithm.None;
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("kid"u8)) kidLength = ReadString(ref reader, kid);
                 else if (reader.ValueTextEquals("jku"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("x5u"u8)
                          || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("crit"u8))
                     // Headers that point at other keys or demand extensions are never honoured: refuse outright.
-                    return new Header(null, TokenRejection.Algorithm);
+                    return TokenRejection.Algorithm;
                 else { reader.Read(); reader.Skip(); }
             }
         }
-        catch (JsonException) { return new Header(null, TokenRejection.Malformed); }
-        // HS256 is allowed for self-signed tokens only; VerifyAsync enforces HS512 for Tessera's own.
-        if (alg is not ("HS512" or "HS256")) return new Header(null, TokenRejection.Algorithm);
-        if (string.IsNullOrEmpty(kid) || kid.Length > 64) return new Header(null, TokenRejection.UnknownKey);
-        return new Header(kid, TokenRejection.None, alg);
+        catch (JsonException) { return TokenRejection.Malformed; }
+        catch (InvalidOperationException) { return TokenRejection.Malformed; }
+        // HS256 is allowed for self-signed tokens only; Check enforces HS512 for Tessera's own.
+        if (algorithm == HmacAlgorithm.None) return TokenRejection.Algorithm;
+        if (kidLength <= 0) return TokenRejection.UnknownKey;
+        return TokenRejection.None;
     }
 
-    private SessionClaims? ReadClaims(ReadOnlySpan<char> segment, string keyId, out TokenRejection rejection)
+    /// <summary>The claims of one of Tessera's tokens, read into <paramref name="scratch"/>: sub, did, cid.</summary>
+    private TokenRejection ReadClaims(scoped ReadOnlySpan<char> segment, SigningKeyRing.LoadedKey key, Span<char> scratch, out VerifiedToken verified)
     {
-        rejection = TokenRejection.Claims;
-        Span<byte> json = segment.Length <= 2048 ? stackalloc byte[1536] : new byte[segment.Length];
-        if (Base64Url.DecodeFromChars(segment, json, out _, out var length) != System.Buffers.OperationStatus.Done)
-        {
-            rejection = TokenRejection.Malformed;
-            return null;
-        }
+        verified = default;
+        Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(segment.Length)];
+        if (Base64Url.DecodeFromChars(segment, json, out _, out var length) != OperationStatus.Done) return TokenRejection.Malformed;
 
-        string? sub = null, jti = null, eid = null, cid = null, did = null;
+        Span<char> sub = scratch[..MaxIdLength], did = scratch.Slice(MaxIdLength, MaxIdLength), cid = scratch.Slice(2 * MaxIdLength, MaxIdLength);
+        Span<char> jti = stackalloc char[MaxIdLength];
+        int subLength = NotAString, didLength = NotAString, cidLength = NotAString, jtiLength = NotAString;
         long? nbf = null, iat = null, exp = null, ver = null;
-        bool issuerOk = false, audienceOk = false;
+        bool issuerOk = false, audienceOk = false, environmentOk = false, hasEnvironment = false;
         try
         {
             var reader = new Utf8JsonReader(json[..length]);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Claims;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("iss"u8)) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_issuer); }
+                if (reader.ValueTextEquals("iss"u8)) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_issuer); reader.Skip(); }
                 else if (reader.ValueTextEquals("aud"u8)) { reader.Read(); audienceOk = AudienceMatches(ref reader); }
-                else if (reader.ValueTextEquals("sub"u8)) sub = ReadString(ref reader);
-                else if (reader.ValueTextEquals("jti"u8)) jti = ReadString(ref reader);
-                else if (reader.ValueTextEquals("eid"u8)) eid = ReadString(ref reader);
-                else if (reader.ValueTextEquals("cid"u8)) cid = ReadString(ref reader);
-                else if (reader.ValueTextEquals("did"u8)) did = ReadString(ref reader);
+                else if (reader.ValueTextEquals("sub"u8)) subLength = ReadString(ref reader, sub);
+                else if (reader.ValueTextEquals("jti"u8)) jtiLength = ReadString(ref reader, jti);
+                else if (reader.ValueTextEquals("eid"u8))
+                {
+                    // A key belongs to one environment: a token cannot claim another.
+                    reader.Read();
+                    hasEnvironment = reader.TokenType == JsonTokenType.String;
+                    environmentOk = hasEnvironment && reader.ValueTextEquals(key.EnvironmentId);
+                    reader.Skip();
+                }
+                else if (reader.ValueTextEquals("cid"u8)) cidLength = ReadString(ref reader, cid);
+                else if (reader.ValueTextEquals("did"u8)) didLength = ReadString(ref reader, did);
                 else if (reader.ValueTextEquals("nbf"u8)) nbf = ReadLong(ref reader);
                 else if (reader.ValueTextEquals("iat"u8)) iat = ReadLong(ref reader);
                 else if (reader.ValueTextEquals("exp"u8)) exp = ReadLong(ref reader);
@@ -244,21 +382,63 @@ public sealed class SessionTokenVerifier(
                 else { reader.Read(); reader.Skip(); }
             }
         }
-        catch (JsonException) { rejection = TokenRejection.Malformed; return null; }
-        catch (InvalidOperationException) { rejection = TokenRejection.Malformed; return null; }
+        catch (JsonException) { return TokenRejection.Malformed; }
+        catch (InvalidOperationException) { return TokenRejection.Malformed; }
 
-        if (!issuerOk) { rejection = TokenRejection.Issuer; return null; }
-        if (!audienceOk) { rejection = TokenRejection.Audience; return null; }
-        if (sub is null || eid is null || did is null || nbf is null || iat is null || exp is null
-            || ver != SessionTokenIssuer.TokenVersion || !Guid.TryParseExact(jti, "D", out var sessionId))
-            return null;
-        rejection = TokenRejection.None;
-        return new SessionClaims
+        if (!issuerOk) return TokenRejection.Issuer;
+        if (!audienceOk) return TokenRejection.Audience;
+        if (subLength < 0 || !hasEnvironment || didLength < 0 || cidLength == TooLong || nbf is null || iat is null || exp is null
+            || ver != SessionTokenIssuer.TokenVersion || jtiLength < 0 || !Guid.TryParseExact(jti[..jtiLength], "D", out var sessionId))
+            return TokenRejection.Claims;
+        if (!environmentOk) return TokenRejection.Claims;
+        verified = new VerifiedToken
         {
-            SessionId = sessionId, ProfileId = sub, EnvironmentId = eid, ClientId = cid, IssuedBy = did,
-            IssuedAt = iat.Value, NotBefore = nbf.Value, ExpiresAt = exp.Value, KeyId = keyId,
-            Kind = cid is null ? SessionKind.Api : SessionKind.Passwordless,
+            Kind = cidLength < 0 ? SessionKind.Api : SessionKind.Passwordless,
+            SessionId = sessionId,
+            ProfileId = sub[..subLength],
+            EnvironmentId = key.EnvironmentId,
+            ClientId = cidLength < 0 ? default : cid[..cidLength],
+            HasClientId = cidLength >= 0,
+            IssuedBy = did[..didLength],
+            IssuedAt = iat.Value,
+            NotBefore = nbf.Value,
+            ExpiresAt = exp.Value,
+            KeyId = key.Id,
         };
+        return TokenRejection.None;
+    }
+
+    private static TokenRejection ReadSelfSignedClaims(ReadOnlySpan<char> segment, Span<char> uid, Span<char> jti,
+        out int uidLength, out int jtiLength, out long issuedAt, out long expiresAt, out long notBefore)
+    {
+        uidLength = jtiLength = NotAString;
+        issuedAt = expiresAt = notBefore = 0;
+        Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(segment.Length)];
+        if (Base64Url.DecodeFromChars(segment, json, out _, out var length) != OperationStatus.Done) return TokenRejection.Malformed;
+        long? iat = null, exp = null, nbf = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json[..length]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Claims;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("uid"u8)) uidLength = ReadString(ref reader, uid);
+                else if (reader.ValueTextEquals("jti"u8)) jtiLength = ReadString(ref reader, jti);
+                else if (reader.ValueTextEquals("iat"u8)) iat = ReadLong(ref reader);
+                else if (reader.ValueTextEquals("exp"u8)) exp = ReadLong(ref reader);
+                else if (reader.ValueTextEquals("nbf"u8)) nbf = ReadLong(ref reader);
+                else { reader.Read(); reader.Skip(); }
+            }
+        }
+        catch (JsonException) { return TokenRejection.Malformed; }
+        catch (InvalidOperationException) { return TokenRejection.Malformed; }
+        // A jti that is not a string is no jti (the token just cannot be revoked alone); an empty or oversized one is refused.
+        if (uidLength <= 0 || iat is null || exp is null || jtiLength is 0 or TooLong) return TokenRejection.Claims;
+        if (jtiLength == NotAString) jtiLength = -1;
+        issuedAt = iat.Value;
+        expiresAt = exp.Value;
+        notBefore = nbf ?? iat.Value;
+        return TokenRejection.None;
     }
 
     private bool AudienceMatches(ref Utf8JsonReader reader)
@@ -274,12 +454,29 @@ public sealed class SessionTokenVerifier(
         return found;
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader)
+    private const int NotAString = -1;
+    private const int TooLong = -2;
+
+    /// <summary>
+    /// Reads the next value as a string into <paramref name="destination"/>: its length, <see cref="NotAString"/>, or
+    /// <see cref="TooLong"/> when it does not fit (every field read this way has a length limit).
+    /// </summary>
+    private static int ReadString(ref Utf8JsonReader reader, Span<char> destination)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.String) return reader.GetString();
-        reader.Skip();
-        return null;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return NotAString;
+        }
+        // Unescaped, a string has at most as many UTF-16 characters as its raw UTF-8 bytes.
+        if (reader.ValueSpan.Length <= destination.Length) return reader.CopyString(destination);
+        if (!reader.ValueIsEscaped) return TooLong;
+        Span<char> unescaped = stackalloc char[reader.ValueSpan.Length];
+        var length = reader.CopyString(unescaped);
+        if (length > destination.Length) return TooLong;
+        unescaped[..length].CopyTo(destination);
+        return length;
     }
 
     private static long? ReadLong(ref Utf8JsonReader reader)
@@ -289,4 +486,51 @@ public sealed class SessionTokenVerifier(
         reader.Skip();
         return null;
     }
+}
+
+/// <summary>
+/// What a verified token says, as a view over the buffer it was read into: valid only while that buffer is.
+/// <see cref="ToClaims"/> materializes it as a <see cref="SessionClaims"/> (strings) for code that keeps it.
+/// </summary>
+public ref struct VerifiedToken
+{
+    public SessionKind Kind { get; init; }
+    public Guid SessionId { get; init; }
+    public ReadOnlySpan<char> ProfileId { get; init; }
+    /// <summary>The environment of the key or secret that signed the token (the token's <c>eid</c> must match it).</summary>
+    public string EnvironmentId { get; init; }
+    /// <summary>The passwordless client (<c>cid</c>), when <see cref="HasClientId"/>.</summary>
+    public ReadOnlySpan<char> ClientId { get; init; }
+    public bool HasClientId { get; init; }
+    public ReadOnlySpan<char> IssuedBy { get; init; }
+    public long IssuedAt { get; init; }
+    public long NotBefore { get; init; }
+    public long ExpiresAt { get; init; }
+    public string KeyId { get; init; }
+    /// <summary>A self-signed token's own <c>jti</c>, when <see cref="HasTokenId"/>.</summary>
+    public ReadOnlySpan<char> TokenId { get; init; }
+    public bool HasTokenId { get; init; }
+
+    // Strings the verifier already held (a profile from the directory, a secret's id), reused instead of copied.
+    internal string? ProfileIdString { get; init; }
+    internal string? IssuedByString { get; init; }
+
+    /// <summary>The claims as strings, for code that keeps them beyond the buffer.</summary>
+    public readonly SessionClaims ToClaims() => ToClaims(null);
+
+    internal readonly SessionClaims ToClaims(ProfileDirectory? directory) => new()
+    {
+        SessionId = SessionId,
+        // A profile the directory knows already has its id as a string: reuse it.
+        ProfileId = ProfileIdString ?? (directory is not null && directory.TryGetCached(ProfileId, out var entry) ? entry.ProfileId : ProfileId.ToString()),
+        EnvironmentId = EnvironmentId,
+        ClientId = HasClientId ? ClientId.ToString() : null,
+        IssuedBy = IssuedByString ?? IssuedBy.ToString(),
+        IssuedAt = IssuedAt,
+        NotBefore = NotBefore,
+        ExpiresAt = ExpiresAt,
+        KeyId = KeyId,
+        Kind = Kind,
+        TokenId = HasTokenId ? TokenId.ToString() : null,
+    };
 }

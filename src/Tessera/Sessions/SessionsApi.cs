@@ -18,8 +18,10 @@ public static class SessionsApi
             .WithSummary("Issue a session token for a new or existing profile");
 
         var holder = routes.MapGroup("/v1").RequireSessionToken().WithTags("Sessions");
-        holder.MapGet("/users/session", DescribeAsync).WithSummary("Describe the presented session token");
-        holder.MapPost("/introspect/session_token", DescribeAsync).WithSummary("Introspect the presented session token");
+        // The directory is a singleton: passed in, not bound from RequestServices, which would create a DI scope per request.
+        var directory = routes.ServiceProvider.GetRequiredService<ProfileDirectory>();
+        holder.MapGet("/users/session", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Describe the presented session token");
+        holder.MapPost("/introspect/session_token", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Introspect the presented session token");
         holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere");
         return routes;
     }
@@ -106,12 +108,12 @@ public static class SessionsApi
         return (profiles.Create(environmentId, uuid: null), true, false);
     }
 
-    private static async Task<Results<Ok<SessionView>, JsonHttpResult<ApiError>>> DescribeAsync(HttpContext http, ProfileDirectory directory)
+    private static async ValueTask<Results<SessionViewResult, JsonHttpResult<ApiError>>> DescribeAsync(HttpContext http, ProfileDirectory directory)
     {
         var session = http.AuthenticatedSession();
         var uuid = await directory.FindUuidAsync(session.Claims.EnvironmentId, session.Claims.ProfileId, http.RequestAborted);
         if (uuid is null) return ApiError.NotAuthenticated("The profile of this session no longer exists.");
-        return TypedResults.Ok(SessionView.From(session.Claims, session.Token, uuid.Value));
+        return new SessionViewResult(session.Claims, session.TokenText, uuid.Value);
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeAsync(HttpContext http, SessionService sessions, AuditLog audit)

@@ -1,0 +1,122 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Examples;
+using Tessera.SelfSigned;
+using Tessera.Sessions;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.Sessions;
+
+/// <summary>
+/// <see cref="SessionTokenVerifier.TryVerify"/>, the allocation-free check behind every session-token request: it must
+/// allocate nothing once the key, secret and profile are in memory, say what <c>VerifyAsync</c> says, and refuse what
+/// it refuses.
+/// </summary>
+public abstract class AllocationFreeVerificationTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
+{
+    private SessionTokenVerifier Verifier => Server.Services.GetRequiredService<SessionTokenVerifier>();
+
+    private async Task<string> IssueAsync()
+    {
+        var response = await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { email = $"{Guid.NewGuid():N}@example.com" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.JsonAsync()).Str("token");
+    }
+
+    private async Task<string> MintSelfSignedAsync(string? tokenId)
+    {
+        await using var scope = Server.Services.CreateAsyncScope();
+        var secret = await scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().CreateAsync(Environment.Id, TestContext.Current.CancellationToken);
+        var profile = await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { uuid = Guid.NewGuid() })).JsonAsync();
+        return SelfSignedToken.Mint(secret.Secret.Id, secret.Value, profile.Str("id"), TimeSpan.FromHours(1), tokenId);
+    }
+
+    private (TokenCheck Check, TokenRejection Rejection, SessionClaims? Claims) TryVerify(string token)
+    {
+        Span<char> scratch = stackalloc char[SessionTokenVerifier.ScratchLength];
+        var check = Verifier.TryVerify(token, scratch, out var verified, out var rejection);
+        return (check, rejection, check == TokenCheck.Valid ? verified.ToClaims() : null);
+    }
+
+    private long AllocatedByTryVerify(string token, int times)
+    {
+        Span<char> scratch = stackalloc char[SessionTokenVerifier.ScratchLength];
+        var verifier = Verifier;
+        Assert.Equal(TokenCheck.Valid, verifier.TryVerify(token, scratch, out _, out _));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < times; i++)
+        {
+            if (verifier.TryVerify(token, scratch, out _, out _) != TokenCheck.Valid) return -1;
+        }
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public async Task AValidSessionTokenVerifiesFromMemoryWithoutAllocating()
+    {
+        var token = await IssueAsync();
+        Assert.Equal(0, AllocatedByTryVerify(token, 1000));
+    }
+
+    [Fact]
+    public async Task AValidSelfSignedTokenVerifiesFromMemoryWithoutAllocatingOnceItsSecretAndProfileAreLoaded()
+    {
+        Clock.Set(DateTimeOffset.UtcNow); // the example mints with the real clock
+        foreach (var tokenId in new[] { "order-42", null })
+        {
+            var token = await MintSelfSignedAsync(tokenId);
+            // Never seen: the secret and the profile are not in memory, and the check says so rather than guess.
+            Assert.Equal(TokenCheck.NotCached, TryVerify(token).Check);
+            Assert.True((await Verifier.VerifyAsync(token, TestContext.Current.CancellationToken)).IsValid);
+            Assert.Equal(0, AllocatedByTryVerify(token, 1000));
+        }
+    }
+
+    [Fact]
+    public async Task TheClaimsViewSaysWhatVerifyAsyncSays()
+    {
+        Clock.Set(DateTimeOffset.UtcNow);
+        foreach (var token in new[] { await IssueAsync(), await MintSelfSignedAsync("order-7"), await MintSelfSignedAsync(null) })
+        {
+            var verification = await Verifier.VerifyAsync(token, TestContext.Current.CancellationToken);
+            Assert.True(verification.IsValid);
+            var (check, _, claims) = TryVerify(token);
+            Assert.Equal(TokenCheck.Valid, check);
+            Assert.Equal(verification.Claims, claims);
+        }
+    }
+
+    [Fact]
+    public async Task TheViewRefusesRevokedExpiredAndTamperedTokensLikeVerifyAsync()
+    {
+        var revoked = await IssueAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", revoked)).StatusCode);
+        Assert.Equal((TokenCheck.Rejected, TokenRejection.Revoked), Pick(TryVerify(revoked)));
+
+        var token = await IssueAsync();
+        var parts = token.Split('.');
+        Assert.Equal((TokenCheck.Rejected, TokenRejection.Signature), Pick(TryVerify(parts[0] + "." + parts[1] + "." + parts[2][..^2] + "AA")));
+        Assert.Equal((TokenCheck.Rejected, TokenRejection.Malformed), Pick(TryVerify(parts[0] + "." + parts[1])));
+
+        Clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal((TokenCheck.Rejected, TokenRejection.Expired), Pick(TryVerify(token)));
+        Assert.Equal(TokenRejection.Expired, (await Verifier.VerifyAsync(token, TestContext.Current.CancellationToken)).Rejection);
+
+        static (TokenCheck, TokenRejection) Pick((TokenCheck Check, TokenRejection Rejection, SessionClaims? _) result) => (result.Check, result.Rejection);
+    }
+
+    [Fact]
+    public async Task ATooSmallScratchBufferIsAProgrammingError()
+    {
+        var token = await IssueAsync();
+        Assert.Throws<ArgumentException>(() =>
+        {
+            Span<char> scratch = stackalloc char[SessionTokenVerifier.ScratchLength - 1];
+            Verifier.TryVerify(token, scratch, out _, out _);
+        });
+    }
+}
+
+public sealed class AllocationFreeVerificationTestsOnSqlite(PostgresServer postgres) : AllocationFreeVerificationTests(Backend.Sqlite, postgres);
+public sealed class AllocationFreeVerificationTestsOnPostgres(PostgresServer postgres) : AllocationFreeVerificationTests(Backend.Postgres, postgres);
