@@ -43,6 +43,12 @@ public static class TesseraCli
             foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"tessera: configuration error: {failure}");
             return 2;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else is unexpected (a port in use, the database gone): the whole exception helps whoever runs it.
+            await Console.Error.WriteLineAsync($"tessera: {ex}");
+            return 1;
+        }
     }
 
     private static Command Serve()

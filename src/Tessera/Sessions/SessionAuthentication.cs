@@ -39,7 +39,7 @@ public static class SessionAuthenticationExtensions
     {
         var http = context.HttpContext;
         if (!verification.IsValid) return ValueTask.FromResult<object?>(Unauthenticated(http));
-        if (!limiter.TryAcquire(http, verification.Claims!.SessionId, out var retryAfter))
+        if (!limiter.TryAcquire(http, verification.Claims!.RequestBudgetId, out var retryAfter))
             return ValueTask.FromResult<object?>(ApiError.TooManyRequests(http, retryAfter, "Too many requests for this session"));
         http.Features.Set(new AuthenticatedSession(verification.Claims, token));
         return next(context);

@@ -20,4 +20,11 @@ public sealed record SessionClaims
 
     /// <summary>Whether the token can be revoked on its own (self-signed tokens without a <c>jti</c> cannot).</summary>
     public bool IsRevocable => Kind != SessionKind.SelfSigned || TokenId is not null;
+
+    /// <summary>
+    /// What the per-credential request budget counts against: the session; for a self-signed token without a
+    /// <c>jti</c> (which has no session id of its own) its secret and profile, so such tokens never share one budget
+    /// across profiles and customers.
+    /// </summary>
+    public Guid RequestBudgetId => IsRevocable ? SessionId : SessionTokenVerifier.SelfSignedSessionId(IssuedBy, "\0profile " + ProfileId);
 }

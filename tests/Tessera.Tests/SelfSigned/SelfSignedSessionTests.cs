@@ -204,6 +204,21 @@ public abstract class SelfSignedSessionTests(Backend backend, PostgresServer pos
         Assert.DoesNotContain(secret, Encoding.UTF8.GetString(row.ProtectedSecret));
         Assert.True(secret.Length >= 4 + 43, "at least 256 random bits of base62");
     }
+
+    [Fact]
+    public async Task SelfSignedTokensWithoutAJtiOfDifferentProfilesHaveTheirOwnRequestBudgets()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var header = new JsonObject { ["alg"] = "HS512", ["typ"] = "JWT", ["kid"] = id };
+        var first = Forge(header, Claims((await NewProfileAsync())["id"]!.GetValue<string>(), TimeSpan.FromHours(1)), secret);
+        var second = Forge(header, Claims((await NewProfileAsync())["id"]!.GetValue<string>(), TimeSpan.FromHours(1)), secret);
+
+        for (var i = 0; i < 1200; i++) Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(first)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await DescribeAsync(first)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(second)).StatusCode);
+    }
 }
 
 public sealed class SelfSignedSessionTestsOnSqlite(PostgresServer postgres) : SelfSignedSessionTests(Backend.Sqlite, postgres);
