@@ -6,23 +6,10 @@
 # Rows are interleaved (baseline, then each build, per connection count and round) so load from elsewhere on the
 # machine falls on all of them alike. The builds share one seeded database (a copy each) and master key.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-DURATION=${DURATION:-10s}
+source "$(dirname "$0")/lib.sh"  # work dir, cleanup, free_port, wait_up
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 TOKENS=${TOKENS:-10000}
 ROUNDS=${ROUNDS:-1}
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 150); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "not up: $1" >&2; return 1; }
 
 labels=(); dirs=()
 echo "building (Release)..."
