@@ -10,15 +10,24 @@ namespace Tessera.Data;
 /// lives in one process, so writers queue on an async gate instead and each runs at once when its turn comes.
 /// PostgreSQL needs no gate: row locks and advisory locks order the writers that conflict.
 /// </summary>
+/// <remarks>
+/// EF's automatic savepoint around each save is off while it lasts: a failed save ends the unit of work (every caller
+/// returns or starts a new transaction), so the savepoint would only cost two more round trips per save on PostgreSQL
+/// and two more statements under SQLite's write lock.
+/// </remarks>
 public sealed class WriteTransaction : IAsyncDisposable
 {
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteGates = new(StringComparer.Ordinal);
+    private readonly TesseraDbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly bool _savepoints;
     private SemaphoreSlim? _gate;
 
-    private WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate)
+    private WriteTransaction(TesseraDbContext db, IDbContextTransaction transaction, bool savepoints, SemaphoreSlim? gate)
     {
+        _db = db;
         _transaction = transaction;
+        _savepoints = savepoints;
         _gate = gate;
     }
 
@@ -32,7 +41,10 @@ public sealed class WriteTransaction : IAsyncDisposable
         }
         try
         {
-            return new WriteTransaction(await db.Database.BeginTransactionAsync(cancellationToken), gate);
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var savepoints = db.Database.AutoSavepointsEnabled;
+            db.Database.AutoSavepointsEnabled = false;
+            return new WriteTransaction(db, transaction, savepoints, gate);
         }
         catch
         {
@@ -46,6 +58,7 @@ public sealed class WriteTransaction : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _transaction.DisposeAsync();
+        _db.Database.AutoSavepointsEnabled = _savepoints;
         Interlocked.Exchange(ref _gate, null)?.Release();
     }
 }
