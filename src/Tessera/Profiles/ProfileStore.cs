@@ -21,6 +21,24 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     public Task<Profile?> FindByUuidAsync(string environmentId, Guid uuid, CancellationToken cancellationToken) =>
         db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Uuid == uuid, cancellationToken);
 
+    /// <summary>
+    /// <see cref="FindAsync"/>, and the profile's writers are serialized for the rest of the transaction: on PostgreSQL
+    /// the read takes the row lock (<c>FOR UPDATE</c>, one round trip for both); SQLite's write transaction already
+    /// serializes every writer. Call it inside a write transaction.
+    /// </summary>
+    public async Task<Profile?> FindForUpdateAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql()) return await FindAsync(environmentId, idOrUuid, cancellationToken);
+        IQueryable<Profile> query;
+        if (Ids.IsProfileId(idOrUuid))
+            query = db.Profiles.FromSql($"SELECT * FROM profiles WHERE environment_id = {environmentId} AND id = {idOrUuid} FOR UPDATE");
+        else if (Guid.TryParse(idOrUuid, out var uuid))
+            query = db.Profiles.FromSql($"SELECT * FROM profiles WHERE environment_id = {environmentId} AND uuid = {uuid} FOR UPDATE");
+        else return null;
+        // Not composed (no LIMIT wrapped around it), so the statement runs exactly as written.
+        return (await query.ToListAsync(cancellationToken)).FirstOrDefault();
+    }
+
     public Profile Create(string environmentId, Guid? uuid)
     {
         var now = clock.GetUtcNow().UtcDateTime;

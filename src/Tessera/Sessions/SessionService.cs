@@ -24,7 +24,8 @@ public sealed class SessionService(
 {
     /// <summary>
     /// Counts the profile's unrevoked sessions in the last hour and day. Call it inside the transaction that issues,
-    /// after <see cref="DbErrors.LockProfileAsync"/>, so concurrent requests cannot both take the last slot.
+    /// after locking the profile (<see cref="Profiles.ProfileStore.FindForUpdateAsync"/> or
+    /// <see cref="DbErrors.LockProfileAsync"/>), so concurrent requests cannot both take the last slot.
     /// </summary>
     public async Task<IssuanceAllowance> CheckIssuanceLimitAsync(string profileId, CancellationToken cancellationToken)
     {
@@ -47,6 +48,13 @@ public sealed class SessionService(
         // Report the tighter of the two budgets, counting the token about to be issued.
         var remaining = Math.Min(limits.PerHour - lastHour.Count, limits.PerDay - lastDay.Count) - 1;
         return new IssuanceAllowance(true, limits.PerHour, remaining, reset);
+    }
+
+    /// <summary>The allowance of a profile created in this transaction: it has no sessions yet, so nothing to count.</summary>
+    public IssuanceAllowance NewProfileAllowance()
+    {
+        var limits = limitOptions.Value;
+        return new IssuanceAllowance(true, limits.PerHour, Math.Min(limits.PerHour, limits.PerDay) - 1, 3600);
     }
 
     private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
