@@ -90,18 +90,20 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
 
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ip = Credentials.ClientIp(http);
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
-        var profile = await FindByIdentifierAsync(caller, cancellationToken);
+        var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
 
-        if (profile is null)
+        if (state.ProfileId is null)
         {
             if (!caller.Client.SignupsEnabled)
                 return ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles; sign in with an identifier that has one.");
             if (!caller.Client.VerifyNewProfiles)
             {
                 // Sign-up: a profile at once, its identifier unverified until a first passcode sign-in.
-                profile = profiles.Create(caller.Environment.Id, uuid: null);
+                var profile = profiles.Create(caller.Environment.Id, uuid: null);
                 SetIdentifier(profile, caller);
                 var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
                 audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"), detail: "sign-up");
@@ -120,45 +122,65 @@ public sealed class PasscodeSignIn(
             }
         }
 
-        if (profile?.DisabledAt is not null) return Disabled();
-        var sent = await SendPasscodeAsync(http, caller, profile?.Id, cancellationToken);
+        if (state.ProfileDisabled) return Disabled();
+        var sent = SendPasscode(http, caller, state, ip, now);
         if (sent is not null)
         {
             await transaction.DisposeAsync();
             if (sent is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
-                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http), detail: "passcode send", cancellationToken: cancellationToken);
+                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip, detail: "passcode send", cancellationToken: cancellationToken);
             return sent;
         }
-        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http));
+        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
-    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, string? profileId, CancellationToken cancellationToken)
+    /// <summary>What identify decides on, read under the identifier's lock.</summary>
+    private sealed class SendState
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        public string? ProfileId { get; init; }
+        public bool ProfileDisabled { get; init; }
+        public DateTime? NewestChallengeAt { get; init; }
+        public int SendsFromIp { get; init; }
+        public int SendsInEnvironment { get; init; }
+    }
+
+    /// <summary>
+    /// The identifier's profile, its newest challenge and the hour's sends from the IP and in the environment, in one
+    /// statement (one round trip on PostgreSQL, one statement under SQLite's write lock). Counting stops at each
+    /// limit, so the cost stays flat however busy the hour was.
+    /// </summary>
+    private Task<SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
+    {
+        var environmentId = caller.Environment.Id;
+        var identifier = caller.Identifier;
         var hourAgo = now.AddHours(-1);
-        var ip = Credentials.ClientIp(http);
-
-        var newest = await db.PasscodeChallenges.AsNoTracking()
-            .Where(c => c.EnvironmentId == caller.Environment.Id && c.Identifier == caller.Identifier)
-            .OrderByDescending(c => c.CreatedAt).Select(c => (DateTime?)c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        if (newest is { } last && now - last < _options.ResendCooldown)
-            return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
-
-        if (ip is not null)
+        var ipLimit = ip is null ? 0 : _options.MaxSendsPerIpPerHour;
+        var environmentLimit = _options.MaxSendsPerEnvironmentPerHour;
+        var holder = caller.Client.Strategy == AuthStrategy.Email
+            ? db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Email == identifier)
+            : db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Phone == identifier);
+        return db.Environments.AsNoTracking().Where(e => e.Id == environmentId).Select(e => new SendState
         {
-            // Counting stops at the limit, so the cost stays flat however busy the hour was.
-            var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
-                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
-            if (byIp >= _options.MaxSendsPerIpPerHour)
-                return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
-        }
-        var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
-            .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
-        if (byEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
+            ProfileId = holder.Select(p => p.Id).FirstOrDefault(),
+            ProfileDisabled = holder.Any(p => p.DisabledAt != null),
+            NewestChallengeAt = db.PasscodeChallenges.Where(c => c.EnvironmentId == environmentId && c.Identifier == identifier).Max(c => (DateTime?)c.CreatedAt),
+            SendsFromIp = db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo).OrderBy(c => c.CreatedAt).Take(ipLimit).Count(),
+            SendsInEnvironment = db.PasscodeChallenges.Where(c => c.EnvironmentId == environmentId && c.CreatedAt > hourAgo)
+                .OrderBy(c => c.CreatedAt).Take(environmentLimit).Count(),
+        }).SingleAsync(cancellationToken);
+    }
+
+    /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
+    private IResult? SendPasscode(HttpContext http, Caller caller, SendState state, string? ip, DateTime now)
+    {
+        if (state.NewestChallengeAt is { } last && now - last < _options.ResendCooldown)
+            return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
+        if (ip is not null && state.SendsFromIp >= _options.MaxSendsPerIpPerHour)
+            return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
+        if (state.SendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
         var channel = caller.Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
@@ -174,7 +196,7 @@ public sealed class PasscodeSignIn(
             EnvironmentId = caller.Environment.Id,
             ClientId = caller.Client.Id,
             Identifier = caller.Identifier,
-            ProfileId = profileId,
+            ProfileId = state.ProfileId,
             CreatedAt = now,
             ExpiresAt = now + _options.Lifetime,
             IpAddress = ip,
