@@ -92,6 +92,10 @@ public sealed class PasscodeSignIn(
 
         var now = clock.GetUtcNow().UtcDateTime;
         var ip = Credentials.ClientIp(http);
+        // The send counts must never fall below the challenges they stand for (see PasscodeSendCounts.RecordAsync).
+        // On PostgreSQL a possible send is counted on its own first, so the shared count rows are locked only briefly.
+        var countedAhead = db.Database.IsNpgsql();
+        if (countedAhead) await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
         var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
@@ -123,7 +127,7 @@ public sealed class PasscodeSignIn(
         }
 
         if (state.ProfileDisabled) return Disabled();
-        var sent = SendPasscode(http, caller, state, ip, now);
+        var sent = await SendPasscodeAsync(http, caller, state, ip, now, cancellationToken);
         if (sent is not null)
         {
             await transaction.DisposeAsync();
@@ -131,6 +135,7 @@ public sealed class PasscodeSignIn(
                 await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip, detail: "passcode send", cancellationToken: cancellationToken);
             return sent;
         }
+        if (!countedAhead) await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
         audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -143,22 +148,24 @@ public sealed class PasscodeSignIn(
         public string? ProfileId { get; init; }
         public bool ProfileDisabled { get; init; }
         public DateTime? NewestChallengeAt { get; init; }
-        public int SendsFromIp { get; init; }
-        public int SendsInEnvironment { get; init; }
+        /// <summary>At least the passcodes sent from the client IP in the last hour (<see cref="PasscodeSendCounts"/>).</summary>
+        public int SendsFromIpAtMost { get; init; }
+        /// <summary>At least the passcodes the environment sent in the last hour.</summary>
+        public int SendsInEnvironmentAtMost { get; init; }
     }
 
     /// <summary>
-    /// The identifier's profile, its newest challenge and the hour's sends from the IP and in the environment, in one
-    /// statement (one round trip on PostgreSQL, one statement under SQLite's write lock). Counting stops at each
-    /// limit, so the cost stays flat however busy the hour was.
+    /// The identifier's profile, its newest challenge and upper bounds of the hour's sends from the IP and in the
+    /// environment, in one statement (one round trip on PostgreSQL, one statement under SQLite's write lock). The
+    /// bounds read a few count rows, whatever the traffic of the hour.
     /// </summary>
     private Task<SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
     {
         var environmentId = caller.Environment.Id;
         var identifier = caller.Identifier;
-        var hourAgo = now.AddHours(-1);
-        var ipLimit = ip is null ? 0 : _options.MaxSendsPerIpPerHour;
-        var environmentLimit = _options.MaxSendsPerEnvironmentPerHour;
+        var firstWindow = PasscodeSendCounts.FirstWindowOfHourBefore(now);
+        var ipScope = PasscodeSendCounts.IpScope(ip ?? "");
+        var environmentScope = PasscodeSendCounts.EnvironmentScope(environmentId);
         var holder = caller.Client.Strategy == AuthStrategy.Email
             ? db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Email == identifier)
             : db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Phone == identifier);
@@ -167,20 +174,26 @@ public sealed class PasscodeSignIn(
             ProfileId = holder.Select(p => p.Id).FirstOrDefault(),
             ProfileDisabled = holder.Any(p => p.DisabledAt != null),
             NewestChallengeAt = db.PasscodeChallenges.Where(c => c.EnvironmentId == environmentId && c.Identifier == identifier).Max(c => (DateTime?)c.CreatedAt),
-            SendsFromIp = db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo).OrderBy(c => c.CreatedAt).Take(ipLimit).Count(),
-            SendsInEnvironment = db.PasscodeChallenges.Where(c => c.EnvironmentId == environmentId && c.CreatedAt > hourAgo)
-                .OrderBy(c => c.CreatedAt).Take(environmentLimit).Count(),
+            SendsFromIpAtMost = db.PasscodeSendCounts.Where(c => c.Scope == ipScope && c.WindowIndex >= firstWindow).Sum(c => c.Sends),
+            SendsInEnvironmentAtMost = db.PasscodeSendCounts.Where(c => c.Scope == environmentScope && c.WindowIndex >= firstWindow).Sum(c => c.Sends),
         }).SingleAsync(cancellationToken);
     }
 
     /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
-    private IResult? SendPasscode(HttpContext http, Caller caller, SendState state, string? ip, DateTime now)
+    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, SendState state, string? ip, DateTime now, CancellationToken cancellationToken)
     {
         if (state.NewestChallengeAt is { } last && now - last < _options.ResendCooldown)
             return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
-        if (ip is not null && state.SendsFromIp >= _options.MaxSendsPerIpPerHour)
+
+        // Near a limit (by the upper bound), the challenges of the last hour decide, counted up to the limit.
+        var hourAgo = now.AddHours(-1);
+        if (ip is not null && state.SendsFromIpAtMost >= _options.MaxSendsPerIpPerHour
+            && await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
+                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken) >= _options.MaxSendsPerIpPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
-        if (state.SendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
+        if (state.SendsInEnvironmentAtMost >= _options.MaxSendsPerEnvironmentPerHour
+            && await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
+                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken) >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
         var channel = caller.Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
