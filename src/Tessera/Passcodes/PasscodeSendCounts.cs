@@ -23,7 +23,7 @@ namespace Tessera.Passcodes
     public static class PasscodeSendCounts
     {
         public const int WindowSeconds = 300;
-        public const int Shards = 8;
+        public const int Shards = 16;
 
         public static string IpScope(string ip) => "ip:" + ip;
         public static string EnvironmentScope(string environmentId) => "env:" + environmentId;
@@ -34,9 +34,9 @@ namespace Tessera.Passcodes
         public static long FirstWindowOfHourBefore(DateTime now) => WindowOf(now.AddHours(-1));
 
         /// <summary>
-        /// Counts one send for each scope. Must commit no later than the challenge it counts, so the sum never falls
-        /// below the challenges it stands for: PostgreSQL runs it on its own before the send's transaction (a row lock
-        /// held only for this statement), SQLite inside it (writers are serialized anyway).
+        /// Counts one send for each scope, in the transaction that creates the challenge (same clock reading), so the
+        /// counts commit exactly with the challenges they stand for. Call it last before saving: on PostgreSQL the
+        /// count row stays locked until the commit, and the shards keep concurrent sends from queueing on one row.
         /// </summary>
         public static Task RecordAsync(Data.TesseraDbContext db, string environmentId, string? ip, DateTime now, CancellationToken cancellationToken)
         {

@@ -90,14 +90,11 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var ip = Credentials.ClientIp(http);
-        // The send counts must never fall below the challenges they stand for (see PasscodeSendCounts.RecordAsync).
-        // On PostgreSQL a possible send is counted on its own first, so the shared count rows are locked only briefly.
-        var countedAhead = db.Database.IsNpgsql();
-        if (countedAhead) await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+        // Read the clock once the lock is held, so challenges of one identifier are created in the order they commit.
+        var now = clock.GetUtcNow().UtcDateTime;
         var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
 
         if (state.ProfileId is null)
@@ -135,7 +132,7 @@ public sealed class PasscodeSignIn(
                 await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip, detail: "passcode send", cancellationToken: cancellationToken);
             return sent;
         }
-        if (!countedAhead) await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
+        await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
         audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -228,10 +225,10 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
         var passcode = request.Passcode ?? "";
-        var now = clock.GetUtcNow().UtcDateTime;
 
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
 
         async Task RecordLimitHitAsync(string which)
         {
