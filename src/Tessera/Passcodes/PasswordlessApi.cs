@@ -71,18 +71,15 @@ public sealed class PasscodeSignIn(
 
     private async Task<(Caller? Caller, IResult? Error)> ResolveAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
     {
-        var found = await (from c in db.Clients.AsNoTracking()
-                           join e in db.Environments.AsNoTracking() on c.EnvironmentId equals e.Id
-                           where c.Id == request.ClientId
-                           select new { c, e }).FirstOrDefaultAsync(cancellationToken);
+        var found = request.ClientId is { } clientId ? await PasscodeQueries.ClientWithEnvironment.For(db)(db, clientId, cancellationToken) : null;
         if (found is null)
             return (null, ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment."));
-        if (!BrowserOrigins.IsAllowed(http, found.c, found.e))
+        if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
             return (null, ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...)."));
         var errors = new ValidationErrors();
-        var identifier = request.Identifier(found.c, errors);
+        var identifier = request.Identifier(found.Client, errors);
         if (identifier is null) return (null, errors.ToResult());
-        return (new Caller(found.c, found.e, identifier), null);
+        return (new Caller(found.Client, found.Environment, identifier), null);
     }
 
     public async Task<IResult> IdentifyAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
@@ -139,45 +136,20 @@ public sealed class PasscodeSignIn(
         return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>What identify decides on, read under the identifier's lock.</summary>
-    private sealed class SendState
-    {
-        public string? ProfileId { get; init; }
-        public bool ProfileDisabled { get; init; }
-        public DateTime? NewestChallengeAt { get; init; }
-        /// <summary>At least the passcodes sent from the client IP in the last hour (<see cref="PasscodeSendCounts"/>).</summary>
-        public int SendsFromIpAtMost { get; init; }
-        /// <summary>At least the passcodes the environment sent in the last hour.</summary>
-        public int SendsInEnvironmentAtMost { get; init; }
-    }
-
     /// <summary>
     /// The identifier's profile, its newest challenge and upper bounds of the hour's sends from the IP and in the
     /// environment, in one statement (one round trip on PostgreSQL, one statement under SQLite's write lock). The
     /// bounds read a few count rows, whatever the traffic of the hour.
     /// </summary>
-    private Task<SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
+    private Task<PasscodeQueries.SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
     {
-        var environmentId = caller.Environment.Id;
-        var identifier = caller.Identifier;
-        var firstWindow = PasscodeSendCounts.FirstWindowOfHourBefore(now);
-        var ipScope = PasscodeSendCounts.IpScope(ip ?? "");
-        var environmentScope = PasscodeSendCounts.EnvironmentScope(environmentId);
-        var holder = caller.Client.Strategy == AuthStrategy.Email
-            ? db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Email == identifier)
-            : db.Profiles.Where(p => p.EnvironmentId == environmentId && p.Phone == identifier);
-        return db.Environments.AsNoTracking().Where(e => e.Id == environmentId).Select(e => new SendState
-        {
-            ProfileId = holder.Select(p => p.Id).FirstOrDefault(),
-            ProfileDisabled = holder.Any(p => p.DisabledAt != null),
-            NewestChallengeAt = db.PasscodeChallenges.Where(c => c.EnvironmentId == environmentId && c.Identifier == identifier).Max(c => (DateTime?)c.CreatedAt),
-            SendsFromIpAtMost = db.PasscodeSendCounts.Where(c => c.Scope == ipScope && c.WindowIndex >= firstWindow).Sum(c => c.Sends),
-            SendsInEnvironmentAtMost = db.PasscodeSendCounts.Where(c => c.Scope == environmentScope && c.WindowIndex >= firstWindow).Sum(c => c.Sends),
-        }).SingleAsync(cancellationToken);
+        var query = (caller.Client.Strategy == AuthStrategy.Email ? PasscodeQueries.SendStateByEmail : PasscodeQueries.SendStateByPhone).For(db);
+        return query(db, caller.Environment.Id, caller.Identifier, PasscodeSendCounts.IpScope(ip ?? ""),
+            PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.FirstWindowOfHourBefore(now), cancellationToken);
     }
 
     /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
-    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, SendState state, string? ip, DateTime now, CancellationToken cancellationToken)
+    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, PasscodeQueries.SendState state, string? ip, DateTime now, CancellationToken cancellationToken)
     {
         if (state.NewestChallengeAt is { } last && now - last < _options.ResendCooldown)
             return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
@@ -279,7 +251,7 @@ public sealed class PasscodeSignIn(
         }
 
         var profile = challenge?.ProfileId is { } profileId
-            ? await db.Profiles.FirstOrDefaultAsync(p => p.Id == profileId && p.EnvironmentId == caller.Environment.Id, cancellationToken)
+            ? await PasscodeQueries.ProfileById.For(db)(db, caller.Environment.Id, profileId, cancellationToken)
             : null;
         profile ??= await FindByIdentifierAsync(caller, cancellationToken);
         if (profile?.DisabledAt is not null) return Disabled();
@@ -324,8 +296,8 @@ public sealed class PasscodeSignIn(
 
     private Task<Profile?> FindByIdentifierAsync(Caller caller, CancellationToken cancellationToken) =>
         caller.Client.Strategy == AuthStrategy.Email
-            ? db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Email == caller.Identifier, cancellationToken)
-            : db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Phone == caller.Identifier, cancellationToken);
+            ? PasscodeQueries.ProfileByEmail.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken)
+            : PasscodeQueries.ProfileByPhone.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken);
 
     private static void SetIdentifier(Profile profile, Caller caller)
     {

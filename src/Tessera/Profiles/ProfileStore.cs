@@ -12,14 +12,23 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     public Task<Profile?> FindAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
     {
         if (Ids.IsProfileId(idOrUuid))
-            return db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Id == idOrUuid, cancellationToken);
+            return ById.For(db)(db, environmentId, idOrUuid, cancellationToken);
         if (Guid.TryParse(idOrUuid, out var uuid))
             return FindByUuidAsync(environmentId, uuid, cancellationToken);
         return Task.FromResult<Profile?>(null);
     }
 
     public Task<Profile?> FindByUuidAsync(string environmentId, Guid uuid, CancellationToken cancellationToken) =>
-        db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Uuid == uuid, cancellationToken);
+        ByUuid.For(db)(db, environmentId, uuid, cancellationToken);
+
+    // Compiled once: issuance and every profile call look profiles up this way.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, CancellationToken, Task<Profile?>>> ById = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string id, CancellationToken _) =>
+            db.Profiles.FirstOrDefault(p => p.EnvironmentId == environmentId && p.Id == id)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, Guid, CancellationToken, Task<Profile?>>> ByUuid = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, Guid uuid, CancellationToken _) =>
+            db.Profiles.FirstOrDefault(p => p.EnvironmentId == environmentId && p.Uuid == uuid)));
 
     /// <summary>
     /// <see cref="FindAsync"/>, and the profile's writers are serialized for the rest of the transaction: on PostgreSQL
