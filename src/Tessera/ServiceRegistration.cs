@@ -78,7 +78,7 @@ public static class ServiceRegistration
     {
         services.AddScoped<EnvironmentAdmin>();
         services.AddScoped<ApiKeyAdmin>();
-        services.AddScoped<ApiKeyAuthenticator>();
+        services.AddSingleton<ApiKeyAuthenticator>();
         services.AddScoped<ClientAdmin>();
         services.AddScoped<SelfSigned.SigningSecretAdmin>();
         services.AddScoped<Audit.AuditLog>();

@@ -1,12 +1,20 @@
 using Microsoft.EntityFrameworkCore;
+using Tessera.Audit;
 using Tessera.Data;
 using Tessera.Security;
+using Tessera.Sessions;
 
 namespace Tessera.ApiKeys;
 
 /// <summary>Creates, lists and revokes API keys. The secret exists in clear only in the return value of Create.</summary>
-public sealed class ApiKeyAdmin(TesseraDbContext db, TimeProvider clock)
+public sealed class ApiKeyAdmin(TesseraDbContext db, AuditLog audit, RevocationList revocations, TimeProvider clock)
 {
+    /// <summary>
+    /// How long a key's revocation stays in the revocation log: long enough for every running instance to read it
+    /// (they poll every 250 ms); an instance started later reads the key's <c>revoked_at</c> instead.
+    /// </summary>
+    public static readonly TimeSpan RevocationLogLifetime = TimeSpan.FromDays(1);
+
     public sealed record CreatedApiKey(ApiKey Key, string Secret);
 
     public async Task<CreatedApiKey> CreateAsync(string environmentId, string name, CancellationToken cancellationToken)
@@ -22,6 +30,7 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, TimeProvider clock)
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.ApiKeys.Add(key);
+        audit.Record(AuditActions.ApiKeyCreated, "cli", environmentId, subject: key.Id);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(key, secret);
     }
@@ -30,11 +39,21 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, TimeProvider clock)
         db.ApiKeys.AsNoTracking().Where(k => environmentId == null || k.EnvironmentId == environmentId)
             .OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
-    /// <summary>False when no such key exists or it was already revoked.</summary>
+    /// <summary>
+    /// Revokes the key and logs it in the revocation log, in one transaction, so every instance drops it from its
+    /// key cache within a poll interval (this one at once). False when no such key exists or it was already revoked.
+    /// </summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
     {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.RevokedAt == null, cancellationToken);
+        if (key is null) return false;
         var now = clock.GetUtcNow().UtcDateTime;
-        return await db.ApiKeys.Where(k => k.Id == id && k.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) > 0;
+        key.RevokedAt = now;
+        var revocation = new Revocation { Kind = RevocationKind.ApiKey, Subject = id, CreatedAt = now, ExpiresAt = now + RevocationLogLifetime };
+        db.Revocations.Add(revocation);
+        audit.Record(AuditActions.ApiKeyRevoked, "cli", key.EnvironmentId, subject: id);
+        await db.SaveChangesAsync(cancellationToken);
+        revocations.Apply(revocation);
+        return true;
     }
 }

@@ -1,28 +1,87 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Security;
+using Tessera.Sessions;
 
 namespace Tessera.ApiKeys;
 
 /// <summary>The authenticated server-side caller: an API key and its environment.</summary>
 public sealed record ApiKeyCaller(ApiKey Key, TesseraEnvironment Environment);
 
-/// <summary>Finds the API key whose secret is presented. Looked up by the secret's hash, never the secret.</summary>
-public sealed class ApiKeyAuthenticator(TesseraDbContext db)
+/// <summary>
+/// Finds the API key whose secret is presented, by the secret's SHA-256 (the secret itself is never kept). Keys found
+/// are cached in memory, so a server-side call costs no database round trip to authenticate. A revocation on any
+/// instance reaches this one through the revocation log (<see cref="RevocationKind.ApiKey"/>) within a poll interval
+/// and the key is refused from then on; on the instance that revoked it, at once.
+/// </summary>
+public sealed class ApiKeyAuthenticator
 {
-    public async Task<ApiKeyCaller?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>How long a cached key is trusted without reading it again: a backstop for a revocation the log missed.</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
+
+    private sealed record Entry(ApiKeyCaller Caller, long LoadedAt);
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<byte[], Entry> _byHash = new(SecretHashComparer.Instance);
+    // Ids of keys revoked since this instance started. A lookup that read the key just before its revocation
+    // committed may put it in the cache after the revocation was applied: this set still refuses it.
+    private readonly ConcurrentDictionary<string, byte> _revoked = new(StringComparer.Ordinal);
+
+    public ApiKeyAuthenticator(IServiceScopeFactory scopes, RevocationList revocations, TimeProvider clock)
+    {
+        _scopes = scopes;
+        _clock = clock;
+        revocations.Applied += revocation =>
+        {
+            if (revocation.Kind == RevocationKind.ApiKey) Forget(revocation.Subject);
+        };
+    }
+
+    public async ValueTask<ApiKeyCaller?> AuthenticateAsync(string secret, CancellationToken cancellationToken)
     {
         if (secret.Length is < 8 or > 128) return null;
+        // Looked up by a hash of a 256-bit secret: lookup timing can tell at most a hash prefix, which does not help
+        // find a secret, so no constant-time comparison is needed here.
         var hash = SecretHasher.Hash(secret);
+        var now = _clock.GetTimestamp();
+        if (_byHash.TryGetValue(hash, out var cached) && _clock.GetElapsedTime(cached.LoadedAt, now) < CacheLifetime)
+            return _revoked.ContainsKey(cached.Caller.Key.Id) ? null : cached.Caller;
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
         var row = await (from key in db.ApiKeys.AsNoTracking()
                          join environment in db.Environments.AsNoTracking() on key.EnvironmentId equals environment.Id
                          where key.SecretHash == hash && key.RevokedAt == null
                          select new { key, environment }).FirstOrDefaultAsync(cancellationToken);
-        // The index lookup already matched; compare again in constant time so no code path branches on a partial match.
-        if (row is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(row.key.SecretHash, hash)) return null;
-        return new ApiKeyCaller(row.key, row.environment);
+        if (row is null || _revoked.ContainsKey(row.key.Id))
+        {
+            _byHash.TryRemove(hash, out _);
+            return null;
+        }
+        var caller = new ApiKeyCaller(row.key, row.environment);
+        _byHash[hash] = new Entry(caller, now);
+        return caller;
+    }
+
+    /// <summary>Refuses the key from now on, here.</summary>
+    public void Forget(string keyId)
+    {
+        _revoked[keyId] = 0;
+        foreach (var (hash, entry) in _byHash)
+            if (entry.Caller.Key.Id == keyId) _byHash.TryRemove(hash, out _);
+    }
+
+    private sealed class SecretHashComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly SecretHashComparer Instance = new();
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+        // A SHA-256 output: its first bytes are as good a hash code as any.
+        public int GetHashCode(byte[] hash) => hash.Length >= 4 ? MemoryMarshal.Read<int>(hash) : 0;
     }
 }
 

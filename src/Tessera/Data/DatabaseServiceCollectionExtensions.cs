@@ -29,7 +29,7 @@ public static class DatabaseServiceCollectionExtensions
                     options.AddInterceptors(new SqlitePragmas(db.SqliteSynchronous));
                     break;
                 case DatabaseProvider.Postgres:
-                    options.UseNpgsql(db.EffectiveConnectionString);
+                    options.UseNpgsql(PostgresConnectionString(db.EffectiveConnectionString));
                     break;
             }
             // Migrations are written by hand (no design-time tooling in this registry), so there is no model
@@ -40,6 +40,17 @@ public static class DatabaseServiceCollectionExtensions
         });
         services.AddSingleton<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// The configured PostgreSQL connection string, with Npgsql's automatic preparation on unless it names
+    /// <c>Max Auto Prepare</c> itself: the hot paths run a handful of statements over and over, and a prepared statement
+    /// skips PostgreSQL's parse and plan on every call. Pooling stays Npgsql's (on, 100 connections at most).
+    /// </summary>
+    internal static string PostgresConnectionString(string configured)
+    {
+        if (configured.Replace(" ", "", StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)) return configured;
+        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
     }
 
     private static void EnsureDirectoryFor(string dataSource)

@@ -29,8 +29,9 @@ public sealed class MaintenanceOptions
 
 /// <summary>
 /// Deletes what no rule needs any more, in bounded batches: sessions past retention, dead passcode challenges,
-/// failures older than the hourly budget, revocations whose tokens have all expired, delivered or dead messages, and
-/// events, finished webhook deliveries and attempts past the event retention (never what a pending delivery still needs).
+/// failures older than the hourly budget, passcode send counts older than the send limits' hour, revocations whose
+/// tokens have all expired, delivered or dead messages, and events, finished webhook deliveries and attempts past the
+/// event retention (never what a pending delivery still needs).
 /// The audit log is append-only and never pruned here. Every instance may run it: deletes are idempotent.
 /// </summary>
 public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOptions> options, TimeProvider clock, ILogger<Pruner> logger) : Hosting.PollingService(logger)
@@ -55,12 +56,16 @@ public sealed class Pruner(IServiceScopeFactory scopes, IOptions<MaintenanceOpti
         var messagesBefore = now.AddDays(-7);
         var eventsBefore = now - o.EventRetention;
         const WebhookDeliveryStatus pending = WebhookDeliveryStatus.Pending;
+        // Send counts serve the hourly send limits only.
+        var sendCountsBefore = Passcodes.PasscodeSendCounts.FirstWindowOfHourBefore(now.AddHours(-1));
 
         var deleted = new Dictionary<string, int>
         {
             ["sessions"] = await InBatchesAsync(() => db.Sessions.Where(s => s.ExpiresAt < sessionsBefore).OrderBy(s => s.ExpiresAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
             ["passcode_challenges"] = await InBatchesAsync(() => db.PasscodeChallenges.Where(c => c.ExpiresAt < challengesBefore).OrderBy(c => c.ExpiresAt).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
             ["passcode_failures"] = await InBatchesAsync(() => db.PasscodeFailures.Where(f => f.At < failuresBefore).OrderBy(f => f.Id).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
+            ["passcode_send_counts"] = await InBatchesAsync(() => db.PasscodeSendCounts.Where(c => c.WindowIndex < sendCountsBefore)
+                .OrderBy(c => c.WindowIndex).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
             ["revocations"] = await InBatchesAsync(() => db.Revocations.Where(r => r.ExpiresAt < now).OrderBy(r => r.Id).Take(o.BatchSize).ExecuteDeleteAsync(cancellationToken)),
             ["outbox_messages"] = await InBatchesAsync(() => db.OutboxMessages
                 .Where(m => (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Failed || m.Status == OutboxStatus.Captured) && m.CreatedAt < messagesBefore && m.ExpiresAt < now)

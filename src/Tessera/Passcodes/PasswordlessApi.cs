@@ -71,18 +71,15 @@ public sealed class PasscodeSignIn(
 
     private async Task<(Caller? Caller, IResult? Error)> ResolveAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
     {
-        var found = await (from c in db.Clients.AsNoTracking()
-                           join e in db.Environments.AsNoTracking() on c.EnvironmentId equals e.Id
-                           where c.Id == request.ClientId
-                           select new { c, e }).FirstOrDefaultAsync(cancellationToken);
+        var found = request.ClientId is { } clientId ? await PasscodeQueries.ClientWithEnvironment.For(db)(db, clientId, cancellationToken) : null;
         if (found is null)
             return (null, ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment."));
-        if (!BrowserOrigins.IsAllowed(http, found.c, found.e))
+        if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
             return (null, ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...)."));
         var errors = new ValidationErrors();
-        var identifier = request.Identifier(found.c, errors);
+        var identifier = request.Identifier(found.Client, errors);
         if (identifier is null) return (null, errors.ToResult());
-        return (new Caller(found.c, found.e, identifier), null);
+        return (new Caller(found.Client, found.Environment, identifier), null);
     }
 
     public async Task<IResult> IdentifyAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
@@ -90,18 +87,21 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
 
+        var ip = Credentials.ClientIp(http);
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
-        var profile = await FindByIdentifierAsync(caller, cancellationToken);
+        // Read the clock once the lock is held, so challenges of one identifier are created in the order they commit.
+        var now = clock.GetUtcNow().UtcDateTime;
+        var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
 
-        if (profile is null)
+        if (state.ProfileId is null)
         {
             if (!caller.Client.SignupsEnabled)
                 return ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles; sign in with an identifier that has one.");
             if (!caller.Client.VerifyNewProfiles)
             {
                 // Sign-up: a profile at once, its identifier unverified until a first passcode sign-in.
-                profile = profiles.Create(caller.Environment.Id, uuid: null);
+                var profile = profiles.Create(caller.Environment.Id, uuid: null);
                 SetIdentifier(profile, caller);
                 var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
                 audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"), detail: "sign-up");
@@ -120,45 +120,49 @@ public sealed class PasscodeSignIn(
             }
         }
 
-        if (profile?.DisabledAt is not null) return Disabled();
-        var sent = await SendPasscodeAsync(http, caller, profile?.Id, cancellationToken);
+        if (state.ProfileDisabled) return Disabled();
+        var sent = await SendPasscodeAsync(http, caller, state, ip, now, cancellationToken);
         if (sent is not null)
         {
             await transaction.DisposeAsync();
             if (sent is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
-                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http), detail: "passcode send", cancellationToken: cancellationToken);
+                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip, detail: "passcode send", cancellationToken: cancellationToken);
             return sent;
         }
-        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, profile?.Id, Credentials.ClientIp(http));
+        await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
+        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
     }
 
-    /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
-    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, string? profileId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The identifier's profile, its newest challenge and upper bounds of the hour's sends from the IP and in the
+    /// environment, in one statement (one round trip on PostgreSQL, one statement under SQLite's write lock). The
+    /// bounds read a few count rows, whatever the traffic of the hour.
+    /// </summary>
+    private Task<PasscodeQueries.SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var hourAgo = now.AddHours(-1);
-        var ip = Credentials.ClientIp(http);
+        var query = (caller.Client.Strategy == AuthStrategy.Email ? PasscodeQueries.SendStateByEmail : PasscodeQueries.SendStateByPhone).For(db);
+        return query(db, caller.Environment.Id, caller.Identifier, PasscodeSendCounts.IpScope(ip ?? ""),
+            PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.FirstWindowOfHourBefore(now), cancellationToken);
+    }
 
-        var newest = await db.PasscodeChallenges.AsNoTracking()
-            .Where(c => c.EnvironmentId == caller.Environment.Id && c.Identifier == caller.Identifier)
-            .OrderByDescending(c => c.CreatedAt).Select(c => (DateTime?)c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        if (newest is { } last && now - last < _options.ResendCooldown)
+    /// <summary>Creates a challenge and its message, unless a send limit says no (then the 429 to return).</summary>
+    private async Task<IResult?> SendPasscodeAsync(HttpContext http, Caller caller, PasscodeQueries.SendState state, string? ip, DateTime now, CancellationToken cancellationToken)
+    {
+        if (state.NewestChallengeAt is { } last && now - last < _options.ResendCooldown)
             return ApiError.TooManyRequests(http, (int)Math.Ceiling((last + _options.ResendCooldown - now).TotalSeconds), "A passcode was just sent to this identifier");
 
-        if (ip is not null)
-        {
-            // Counting stops at the limit, so the cost stays flat however busy the hour was.
-            var byIp = await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
-                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
-            if (byIp >= _options.MaxSendsPerIpPerHour)
-                return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
-        }
-        var byEnvironment = await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
-            .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
-        if (byEnvironment >= _options.MaxSendsPerEnvironmentPerHour)
+        // Near a limit (by the upper bound), the challenges of the last hour decide, counted up to the limit.
+        var hourAgo = now.AddHours(-1);
+        if (ip is not null && state.SendsFromIpAtMost >= _options.MaxSendsPerIpPerHour
+            && await db.PasscodeChallenges.Where(c => c.IpAddress == ip && c.CreatedAt > hourAgo)
+                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken) >= _options.MaxSendsPerIpPerHour)
+            return ApiError.TooManyRequests(http, 3600, "Too many passcodes requested from this address");
+        if (state.SendsInEnvironmentAtMost >= _options.MaxSendsPerEnvironmentPerHour
+            && await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
+                .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken) >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
         var channel = caller.Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
@@ -174,7 +178,7 @@ public sealed class PasscodeSignIn(
             EnvironmentId = caller.Environment.Id,
             ClientId = caller.Client.Id,
             Identifier = caller.Identifier,
-            ProfileId = profileId,
+            ProfileId = state.ProfileId,
             CreatedAt = now,
             ExpiresAt = now + _options.Lifetime,
             IpAddress = ip,
@@ -193,10 +197,10 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
         var passcode = request.Passcode ?? "";
-        var now = clock.GetUtcNow().UtcDateTime;
 
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
 
         async Task RecordLimitHitAsync(string which)
         {
@@ -247,7 +251,7 @@ public sealed class PasscodeSignIn(
         }
 
         var profile = challenge?.ProfileId is { } profileId
-            ? await db.Profiles.FirstOrDefaultAsync(p => p.Id == profileId && p.EnvironmentId == caller.Environment.Id, cancellationToken)
+            ? await PasscodeQueries.ProfileById.For(db)(db, caller.Environment.Id, profileId, cancellationToken)
             : null;
         profile ??= await FindByIdentifierAsync(caller, cancellationToken);
         if (profile?.DisabledAt is not null) return Disabled();
@@ -292,8 +296,8 @@ public sealed class PasscodeSignIn(
 
     private Task<Profile?> FindByIdentifierAsync(Caller caller, CancellationToken cancellationToken) =>
         caller.Client.Strategy == AuthStrategy.Email
-            ? db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Email == caller.Identifier, cancellationToken)
-            : db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == caller.Environment.Id && p.Phone == caller.Identifier, cancellationToken);
+            ? PasscodeQueries.ProfileByEmail.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken)
+            : PasscodeQueries.ProfileByPhone.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken);
 
     private static void SetIdentifier(Profile profile, Caller caller)
     {

@@ -12,14 +12,41 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     public Task<Profile?> FindAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
     {
         if (Ids.IsProfileId(idOrUuid))
-            return db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Id == idOrUuid, cancellationToken);
+            return ById.For(db)(db, environmentId, idOrUuid, cancellationToken);
         if (Guid.TryParse(idOrUuid, out var uuid))
             return FindByUuidAsync(environmentId, uuid, cancellationToken);
         return Task.FromResult<Profile?>(null);
     }
 
     public Task<Profile?> FindByUuidAsync(string environmentId, Guid uuid, CancellationToken cancellationToken) =>
-        db.Profiles.FirstOrDefaultAsync(p => p.EnvironmentId == environmentId && p.Uuid == uuid, cancellationToken);
+        ByUuid.For(db)(db, environmentId, uuid, cancellationToken);
+
+    // Compiled once: issuance and every profile call look profiles up this way.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, CancellationToken, Task<Profile?>>> ById = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string id, CancellationToken _) =>
+            db.Profiles.FirstOrDefault(p => p.EnvironmentId == environmentId && p.Id == id)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, Guid, CancellationToken, Task<Profile?>>> ByUuid = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, Guid uuid, CancellationToken _) =>
+            db.Profiles.FirstOrDefault(p => p.EnvironmentId == environmentId && p.Uuid == uuid)));
+
+    /// <summary>
+    /// <see cref="FindAsync"/>, and the profile's writers are serialized for the rest of the transaction: on PostgreSQL
+    /// the read takes the row lock (<c>FOR UPDATE</c>, one round trip for both); SQLite's write transaction already
+    /// serializes every writer. Call it inside a write transaction.
+    /// </summary>
+    public async Task<Profile?> FindForUpdateAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql()) return await FindAsync(environmentId, idOrUuid, cancellationToken);
+        IQueryable<Profile> query;
+        if (Ids.IsProfileId(idOrUuid))
+            query = db.Profiles.FromSql($"SELECT * FROM profiles WHERE environment_id = {environmentId} AND id = {idOrUuid} FOR UPDATE");
+        else if (Guid.TryParse(idOrUuid, out var uuid))
+            query = db.Profiles.FromSql($"SELECT * FROM profiles WHERE environment_id = {environmentId} AND uuid = {uuid} FOR UPDATE");
+        else return null;
+        // Not composed (no LIMIT wrapped around it), so the statement runs exactly as written.
+        return (await query.ToListAsync(cancellationToken)).FirstOrDefault();
+    }
 
     public Profile Create(string environmentId, Guid? uuid)
     {

@@ -66,6 +66,9 @@ public sealed class RevocationList
             case RevocationKind.ProfileEnabled:
                 _disabledProfiles.TryRemove(revocation.Subject, out _);
                 break;
+            case RevocationKind.ApiKey:
+                // No token state: ApiKeyAuthenticator drops the key on Applied below.
+                break;
         }
         Applied?.Invoke(revocation);
     }

@@ -52,4 +52,6 @@ public enum RevocationKind
     ProfileEnabled,
     /// <summary>An environment's signing keys changed (rotation): instances reload them (subject: environment id).</summary>
     KeysRotated,
+    /// <summary>An API key was revoked: instances drop it from their key cache (subject: the key id).</summary>
+    ApiKey,
 }

@@ -24,17 +24,16 @@ public sealed class SessionService(
 {
     /// <summary>
     /// Counts the profile's unrevoked sessions in the last hour and day. Call it inside the transaction that issues,
-    /// after <see cref="DbErrors.LockProfileAsync"/>, so concurrent requests cannot both take the last slot.
+    /// after locking the profile (<see cref="Profiles.ProfileStore.FindForUpdateAsync"/> or
+    /// <see cref="DbErrors.LockProfileAsync"/>), so concurrent requests cannot both take the last slot.
     /// </summary>
     public async Task<IssuanceAllowance> CheckIssuanceLimitAsync(string profileId, CancellationToken cancellationToken)
     {
         var limits = limitOptions.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         var dayAgo = now.AddDays(-1);
-        var recent = await db.Sessions.AsNoTracking()
-            .Where(s => s.ProfileId == profileId && s.RevokedAt == null && s.IssuedAt > dayAgo)
-            .Select(s => s.IssuedAt)
-            .ToListAsync(cancellationToken);
+        var recent = new List<DateTime>();
+        await foreach (var issuedAt in RecentIssuance.For(db)(db, profileId, dayAgo).WithCancellation(cancellationToken)) recent.Add(issuedAt);
         var hourAgo = now.AddHours(-1);
         var lastHour = recent.Where(t => t > hourAgo).Order().ToList();
         var lastDay = recent.Order().ToList();
@@ -48,6 +47,18 @@ public sealed class SessionService(
         var remaining = Math.Min(limits.PerHour - lastHour.Count, limits.PerDay - lastDay.Count) - 1;
         return new IssuanceAllowance(true, limits.PerHour, remaining, reset);
     }
+
+    /// <summary>The allowance of a profile created in this transaction: it has no sessions yet, so nothing to count.</summary>
+    public IssuanceAllowance NewProfileAllowance()
+    {
+        var limits = limitOptions.Value;
+        return new IssuanceAllowance(true, limits.PerHour, Math.Min(limits.PerHour, limits.PerDay) - 1, 3600);
+    }
+
+    // Compiled once: it runs on every issuance, under the profile's lock.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, DateTime, IAsyncEnumerable<DateTime>>> RecentIssuance = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string profileId, DateTime since) =>
+            db.Sessions.AsNoTracking().Where(s => s.ProfileId == profileId && s.RevokedAt == null && s.IssuedAt > since).Select(s => s.IssuedAt)));
 
     private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
 

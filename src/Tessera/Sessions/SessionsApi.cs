@@ -43,7 +43,9 @@ public static class SessionsApi
         for (var attempt = 0; ; attempt++)
         {
             await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
-            var (profile, created, notFound) = await ResolveProfileAsync(db, profiles, environmentId, input, http.RequestAborted);
+            // An existing profile is read with its row lock (PostgreSQL), so concurrent issuers of one profile queue
+            // here and the limit below is counted with every earlier token committed.
+            var (profile, created, notFound) = await ResolveProfileAsync(profiles, environmentId, input, http.RequestAborted);
             if (notFound) return ApiError.NotFound("Profile");
 
             if (profile!.DisabledAt is not null)
@@ -51,13 +53,7 @@ public static class SessionsApi
             if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
                 return ProfileStore.ConflictResult(field);
 
-            IssuanceAllowance allowance;
-            if (created) allowance = await sessions.CheckIssuanceLimitAsync(profile.Id, http.RequestAborted);
-            else
-            {
-                await db.LockProfileAsync(profile.Id, http.RequestAborted);
-                allowance = await sessions.CheckIssuanceLimitAsync(profile.Id, http.RequestAborted);
-            }
+            var allowance = created ? sessions.NewProfileAllowance() : await sessions.CheckIssuanceLimitAsync(profile.Id, http.RequestAborted);
             RateLimitHeaders.Set(http, allowance.Limit, allowance.Remaining, allowance.ResetSeconds);
             if (!allowance.Allowed)
             {
@@ -87,22 +83,18 @@ public static class SessionsApi
     }
 
     private static async Task<(Profile? Profile, bool Created, bool NotFound)> ResolveProfileAsync(
-        TesseraDbContext db, ProfileStore profiles, string environmentId, ProfileInput input, CancellationToken cancellationToken)
+        ProfileStore profiles, string environmentId, ProfileInput input, CancellationToken cancellationToken)
     {
         if (input.UserId is { } userId)
         {
-            if (Ids.IsProfileId(userId))
-            {
-                var byId = await profiles.FindAsync(environmentId, userId, cancellationToken);
-                return (byId, false, byId is null);
-            }
-            var uuid = Guid.Parse(userId);
-            var byUuid = await profiles.FindByUuidAsync(environmentId, uuid, cancellationToken);
-            return byUuid is null ? (profiles.Create(environmentId, uuid), true, false) : (byUuid, false, false);
+            var existing = await profiles.FindForUpdateAsync(environmentId, userId, cancellationToken);
+            if (existing is not null) return (existing, false, false);
+            // A p_ id must exist; a UUID nobody has yet is the customer's key for a new profile.
+            return Ids.IsProfileId(userId) ? (null, false, true) : (profiles.Create(environmentId, Guid.Parse(userId)), true, false);
         }
         if (input.Uuid is { } customerUuid)
         {
-            var existing = await profiles.FindByUuidAsync(environmentId, customerUuid, cancellationToken);
+            var existing = await profiles.FindForUpdateAsync(environmentId, customerUuid.ToString("D"), cancellationToken);
             return existing is null ? (profiles.Create(environmentId, customerUuid), true, false) : (existing, false, false);
         }
         return (profiles.Create(environmentId, uuid: null), true, false);
