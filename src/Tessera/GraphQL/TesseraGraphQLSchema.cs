@@ -140,6 +140,8 @@ public static class TesseraGraphQLSchema
 
         // ---- TransactionConnection: count costs a scan of every match, so only when asked for ----
         .BindAsync("TransactionConnection", "count", ctx => ctx.SourceAs<TransactionPages.Page>().CountAsync())
+        .BindAsync("PageInfo", "hasNextPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasNextPageAsync())
+        .BindAsync("PageInfo", "hasPreviousPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasPreviousPageAsync())
 
         // ---- Transaction ----
         .BindSource<Transaction>("Transaction", "uuid", t => t.Uuid?.ToString())

@@ -174,7 +174,7 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
     }
 
     [Fact]
-    public async Task APageOfFiftyTransactionsWithAccountsCostsAFixedNumberOfQueries()
+    public async Task APageOfFiftyTransactionsWithAccountsCostsAFixedNumberOfQueriesOnOneConnection()
     {
         await using var counted = await TesseraInstance.StartAsync(Provider, ConnectionString, Clock, Settings, services => services.AddSingleton<IInterceptor>(_queries));
         var seeded = await SeedProfileAsync(120);
@@ -183,33 +183,51 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
         _queries.Reset();
         var first = await PostGraphQLAsync(new { query = page }, seeded.Token, server: counted);
         var firstCount = _queries.Count;
+        var firstConnections = _queries.ConnectionsOpened;
         var cursor = (await first.JsonAsync()).GetProperty("data").GetProperty("transactions").GetProperty("pageInfo").Str("endCursor");
         _queries.Reset();
         var second = await PostGraphQLAsync(new { query = page, variables = new { after = cursor } }, seeded.Token, server: counted);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
-        // count, page, accounts, balances, connections (+ the signing key on a cold instance, + the hasPrevious
-        // probe after a cursor): never one per row.
+        // count, page, accounts, balances, connections (+ the signing key on a cold instance): never one per row,
+        // and all of them on one connection.
         Assert.InRange(firstCount, 5, 6);
-        Assert.InRange(_queries.Count, 5, 6);
+        Assert.Equal(firstCount - 4, firstConnections);
+        Assert.Equal(5, _queries.Count);
+        Assert.Equal(1, _queries.ConnectionsOpened);
+
+        // The side of the page behind the cursor costs one probe, only when the query asks for it.
+        _queries.Reset();
+        var withPrevious = await (await PostGraphQLAsync(new { query = "query($after: String) { transactions(first: 50, after: $after) { pageInfo { hasPreviousPage hasNextPage } } }", variables = new { after = cursor } }, seeded.Token, server: counted)).JsonAsync();
+        Assert.True(withPrevious.GetProperty("data").GetProperty("transactions").GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        Assert.Equal(2, _queries.Count);
     }
 }
 
 /// <summary>
-/// Counts the SQL commands a request issues, to prove the DataLoaders batch. Only commands on the async flow that
-/// called <see cref="Reset"/> count (TestServer runs the request on it); background pollers do not.
+/// Counts the SQL commands a request issues, to prove the DataLoaders batch, and the connections it opens. Only
+/// those on the async flow that called <see cref="Reset"/> count (TestServer runs the request on it); background
+/// pollers do not.
 /// </summary>
-public sealed class QueryCounter : DbCommandInterceptor
+public sealed class QueryCounter : DbCommandInterceptor, IDbConnectionInterceptor
 {
     private static readonly AsyncLocal<StrongBox> Current = new();
-    private sealed class StrongBox { public int Count; }
+    private sealed class StrongBox { public int Count; public int Opened; }
 
     public int Count => Current.Value?.Count ?? 0;
+    public int ConnectionsOpened => Current.Value?.Opened ?? 0;
     public void Reset() => Current.Value = new StrongBox();
 
     private static void Increment()
     {
         if (Current.Value is { } box) Interlocked.Increment(ref box.Count);
+    }
+
+    public ValueTask<InterceptionResult> ConnectionOpeningAsync(System.Data.Common.DbConnection connection, ConnectionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        if (Current.Value is { } box) Interlocked.Increment(ref box.Opened);
+        return ValueTask.FromResult(result);
     }
 
     public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
