@@ -53,6 +53,23 @@ public sealed class DataLoader<TKey, TValue> : IDataLoaderDispatch
         return source.Task;
     }
 
+    /// <summary>
+    /// Seeds the cache with a value fetched another way (with the parent rows, say): a later <see cref="LoadAsync"/>
+    /// of the key completes at once, without a batch. A key already loaded or queued keeps its value.
+    /// </summary>
+    public void Prime(TKey key, TValue value)
+    {
+        lock (_lock)
+        {
+            if (!_cache.ContainsKey(key))
+            {
+                var source = new TaskCompletionSource<TValue?>();
+                source.SetResult(value);
+                _cache[key] = source;
+            }
+        }
+    }
+
     bool IDataLoaderDispatch.HasPending
     {
         get

@@ -54,4 +54,38 @@ public class ResolverBindingTests
 
         Assert.Equal("""{"data":{"items":[{"name":"tea"},{"name":"cake"},{"name":"jam"},{"name":"map"}]}}""", await RunJsonAsync(schema, "{ items { name } }"));
     }
+
+    [Fact]
+    public async Task SelectsFieldFollowsSchemaNamesThroughAliasesAndFragments()
+    {
+        var answers = new Dictionary<string, bool>();
+        var schema = SchemaBuilder.FromSdl("""
+                type Query { page: Page }
+                type Page { nodes: [Node] edges: [Edge] }
+                type Edge { node: Node }
+                type Node { id: ID owner: Owner }
+                type Owner { name: String }
+                """)
+            .Bind("Query", "page", ctx =>
+            {
+                answers["nodes.owner"] = ctx.SelectsField("nodes", "owner");
+                answers["edges.node.owner"] = ctx.SelectsField("edges", "node", "owner");
+                answers["nodes"] = ctx.SelectsField("nodes");
+                answers["nodes.owner.name"] = ctx.SelectsField("nodes", "owner", "name");
+                return new { nodes = Array.Empty<object>(), edges = Array.Empty<object>() };
+            })
+            .Build();
+
+        await RunAsync(schema, "{ page { items: nodes { id } } }");
+        Assert.Equal([("nodes", true), ("nodes.owner", false), ("edges.node.owner", false), ("nodes.owner.name", false)],
+            answers.Select(a => (a.Key, a.Value)).OrderBy(a => a.Key.Length).ThenBy(a => a.Key));
+
+        await RunAsync(schema, "{ page { ...P } } fragment P on Page { edges { node { ... on Node { who: owner { name } } } } }");
+        Assert.True(answers["edges.node.owner"]);
+        Assert.True(answers["nodes.owner.name"] is false && answers["nodes"] is false);
+
+        // Conservative: a field under a condition counts as selected.
+        await RunAsync(schema, "{ page { nodes { owner @skip(if: true) { name } } } }");
+        Assert.True(answers["nodes.owner.name"]);
+    }
 }
