@@ -89,7 +89,7 @@ public static class GraphQLMutations
             entry.Property("MetadataJson").CurrentValue = metadata;
             entry.Property("UpdatedAt").CurrentValue = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ctx.CancellationToken);
-            return Payload(true, record, null, input);
+            return Payload(true, record is Transaction transaction ? TransactionView.From(transaction) : record, null, input);
         });
     }
 

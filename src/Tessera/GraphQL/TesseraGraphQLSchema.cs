@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
 using Tessera.FinancialData;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Types;
@@ -35,8 +36,7 @@ public static class TesseraGraphQLSchema
         .BindAsync("Query", "profile", async ctx =>
         {
             var caller = Caller(ctx);
-            return await caller.WithDbAsync(db => db.Profiles.AsNoTracking()
-                .FirstOrDefaultAsync(p => p.EnvironmentId == caller.EnvironmentId && p.Id == caller.ProfileId, ctx.CancellationToken))
+            return await caller.WithDbAsync(db => CallerProfile.For(db)(db, caller.EnvironmentId, caller.ProfileId))
                 ?? throw new GraphQLError("The profile no longer exists.");
         })
         .BindAsync("Query", "connections", ctx =>
@@ -81,7 +81,7 @@ public static class TesseraGraphQLSchema
         })
         .BindAsync("Query", "account", ctx => FindAsync<Account>(ctx, ctx.GetArgument<string>("id")!))
         .BindAsync("Query", "transactions", ctx => TransactionPages.LoadAsync(ctx, Caller(ctx), accountId: null))
-        .BindAsync("Query", "transaction", ctx => FindAsync<Transaction>(ctx, ctx.GetArgument<string>("id")!))
+        .BindAsync("Query", "transaction", ctx => FindTransactionAsync(ctx, ctx.GetArgument<string>("id")!))
         .BindAsync("Query", "node", async ctx =>
         {
             var id = ctx.GetArgument<string>("id")!;
@@ -90,7 +90,7 @@ public static class TesseraGraphQLSchema
                 return id == caller.ProfileId ? await caller.WithDbAsync(db => db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken)) : null;
             if (id.StartsWith("conn_", StringComparison.Ordinal)) return await FindAsync<Connection>(ctx, id);
             if (id.StartsWith("acct_", StringComparison.Ordinal)) return await FindAsync<Account>(ctx, id);
-            if (id.StartsWith("txn_", StringComparison.Ordinal)) return await FindAsync<Transaction>(ctx, id);
+            if (id.StartsWith("txn_", StringComparison.Ordinal)) return await FindTransactionAsync(ctx, id);
             return (object?)null;
         })
         .ResolveType("Node", (value, _) => value switch
@@ -98,7 +98,7 @@ public static class TesseraGraphQLSchema
             Profile => "Profile",
             Connection => "Connection",
             Account => "Account",
-            Transaction => "Transaction",
+            TransactionView => "Transaction",
             _ => null,
         })
 
@@ -144,13 +144,13 @@ public static class TesseraGraphQLSchema
         .BindAsync("PageInfo", "hasPreviousPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasPreviousPageAsync())
 
         // ---- Transaction ----
-        .BindSource<Transaction>("Transaction", "uuid", t => t.Uuid?.ToString())
-        .BindSource<Transaction>("Transaction", "amount", t => Money.ToMajor(t.Amount, t.CurrencyCode))
-        .BindSource<Transaction>("Transaction", "entryType", t => WireEnum.Name(t.EntryType))
-        .BindSource<Transaction>("Transaction", "status", t => WireEnum.Name(t.Status))
-        .BindSource<Transaction>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
-        .BindSource<Transaction>("Transaction", "metadata", t => Json(t.MetadataJson))
-        .Bind("Transaction", "account", async ctx => await AccountsById(ctx).LoadAsync(ctx.SourceAs<Transaction>().AccountId))
+        .BindSource<TransactionView>("Transaction", "uuid", t => t.Uuid?.ToString())
+        .BindSource<TransactionView>("Transaction", "amount", t => Money.ToMajor(t.Amount, t.CurrencyCode))
+        .BindSource<TransactionView>("Transaction", "entryType", t => WireEnum.Name(t.EntryType))
+        .BindSource<TransactionView>("Transaction", "status", t => WireEnum.Name(t.Status))
+        .BindSource<TransactionView>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
+        .BindSource<TransactionView>("Transaction", "metadata", t => Json(t.MetadataJson))
+        .Bind("Transaction", "account", ctx => Loaded(AccountsById(ctx).LoadAsync(ctx.SourceAs<TransactionView>().AccountId)))
 
         // ---- Mutations ----
         .BindAsync("Mutation", "profileUpdate", GraphQLMutations.ProfileUpdateAsync)
@@ -185,15 +185,56 @@ public static class TesseraGraphQLSchema
         });
     }
 
+    /// <summary>A transaction of the caller's profile by id, as the API shows it, or null.</summary>
+    private static Task<TransactionView?> FindTransactionAsync(ResolveFieldContext ctx, string id)
+    {
+        var caller = Caller(ctx);
+        return caller.WithDbAsync(db => db.Transactions.AsNoTracking()
+            .Where(t => t.Id == id && t.EnvironmentId == caller.EnvironmentId && t.ProfileId == caller.ProfileId)
+            .Select(TransactionView.Projection).FirstOrDefaultAsync(ctx.CancellationToken));
+    }
+
+    // Compiled: the profile query, and the accounts of every page of transactions.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, Task<Profile?>>> CallerProfile = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId) =>
+            db.Profiles.AsNoTracking().FirstOrDefault(p => p.EnvironmentId == environmentId && p.Id == profileId)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, string[], IAsyncEnumerable<Account>>> AccountsWithIds = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, string[] ids) =>
+            db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id) && a.EnvironmentId == environmentId && a.ProfileId == profileId)));
+
     // ---- DataLoaders: one query per level of the result, each filtered by the caller's profile too ----
+
+    /// <summary>A loaded value at once (a primed DataLoader key), else when its batch comes.</summary>
+    private static ValueTask<object?> Loaded<T>(Task<T> load)
+    {
+        return load.IsCompletedSuccessfully ? new ValueTask<object?>(load.Result) : Await(load);
+        static async ValueTask<object?> Await(Task<T> load) => await load;
+    }
+
+    /// <summary>
+    /// Loads the caller's accounts with these ids in the current database turn and primes the request's
+    /// <c>accountsById</c> loader with them: a page of transactions then completes its <c>account</c> fields
+    /// without waiting for a batch.
+    /// </summary>
+    internal static async Task PrimeAccountsAsync(ResolveFieldContext ctx, TesseraDbContext db, GraphQLCaller caller, string[] ids, CancellationToken cancellationToken)
+    {
+        var loader = AccountsById(ctx);
+        await foreach (var account in AccountsWithIds.For(db)(db, caller.EnvironmentId, caller.ProfileId, ids).WithCancellation(cancellationToken))
+            loader.Prime(account.Id, account);
+    }
 
     private static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
         ctx.GetDataLoader<string, Account>("accountsById", async (ids, ct) =>
         {
             var caller = Caller(ctx);
-            var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
-                .Where(a => ids.Contains(a.Id) && a.EnvironmentId == caller.EnvironmentId && a.ProfileId == caller.ProfileId).ToListAsync(ct));
-            return rows.ToDictionary(a => a.Id);
+            var rows = await caller.WithDbAsync(async db =>
+            {
+                var found = new Dictionary<string, Account>(ids.Count, StringComparer.Ordinal);
+                await foreach (var account in AccountsWithIds.For(db)(db, caller.EnvironmentId, caller.ProfileId, ids as string[] ?? [.. ids]).WithCancellation(ct)) found[account.Id] = account;
+                return found;
+            });
+            return rows;
         });
 
     private static DataLoader<string, Connection> ConnectionsById(ResolveFieldContext ctx) =>

@@ -21,25 +21,46 @@ public static class TransactionPages
     /// A page. What costs a query beyond the page's own is resolved only when the query selects it: <c>count</c>
     /// (every match) and the far side of the cursor (<see cref="PageInfo"/>).
     /// </summary>
-    public sealed record Page(Func<Task<int>> CountAsync, IReadOnlyList<Edge> Edges, PageInfo PageInfo)
+    public sealed class Page(Func<Task<int>> countAsync, IReadOnlyList<Edge> edges, PageInfo pageInfo)
     {
-        public IEnumerable<Transaction> Nodes => Edges.Select(e => e.Node);
+        public Task<int> CountAsync() => countAsync();
+        public IReadOnlyList<Edge> Edges { get; } = edges;
+        public IEnumerable<TransactionView> Nodes => Edges.Select(e => e.Node);
+        public PageInfo PageInfo { get; } = pageInfo;
     }
 
-    public sealed record Edge(string Cursor, Transaction Node);
+    /// <summary>An edge; its cursor is encoded when read (most queries select nodes, not cursors).</summary>
+    public sealed class Edge(int sort, TransactionView node)
+    {
+        public string Cursor => Encode((Sort)sort, Node);
+        public TransactionView Node { get; } = node;
+    }
 
     /// <summary>Relay's page info; the side of the page the client is not walking towards takes a probe, run once if asked for.</summary>
-    public sealed class PageInfo(Lazy<Task<bool>> hasNextPage, Lazy<Task<bool>> hasPreviousPage, string? startCursor, string? endCursor)
+    public sealed class PageInfo(Lazy<Task<bool>> hasNextPage, Lazy<Task<bool>> hasPreviousPage, Edge? first, Edge? last)
     {
         public Task<bool> HasNextPageAsync() => hasNextPage.Value;
         public Task<bool> HasPreviousPageAsync() => hasPreviousPage.Value;
-        public string? StartCursor { get; } = startCursor;
-        public string? EndCursor { get; } = endCursor;
+        public string? StartCursor => first?.Cursor;
+        public string? EndCursor => last?.Cursor;
     }
 
     private enum Sort { DateAsc, DateDesc, AmountAsc, AmountDesc }
 
     private readonly record struct Cursor(long Key, string Id);
+
+    // What nearly every client sends: the profile's transactions newest first, no filter, walked forward. Compiled
+    // once, so a request neither builds nor hashes an expression tree for them; other shapes are composed per request.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, int, IAsyncEnumerable<TransactionView>>> NewestFirst = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, int take) => db.Transactions.AsNoTracking()
+            .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)
+            .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, DateOnly, string, int, IAsyncEnumerable<TransactionView>>> NewestFirstAfter = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, DateOnly date, string id, int take) => db.Transactions.AsNoTracking()
+            .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)
+            .Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) < 0))
+            .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
 
     public static async Task<Page> LoadAsync(ResolveFieldContext ctx, GraphQLCaller caller, string? accountId)
     {
@@ -56,23 +77,36 @@ public static class TransactionPages
         var cancellationToken = ctx.CancellationToken;
         var environmentId = caller.EnvironmentId;
         var profileId = caller.ProfileId;
+        var unfiltered = accountId is null && ctx.Arguments.GetValueOrDefault("filter") is null && ctx.Arguments.GetValueOrDefault("search") is null;
 
         IQueryable<Transaction> Filtered(TesseraDbContext db) =>
             Filter(db.Transactions.AsNoTracking().Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId), ctx, accountId);
 
-        var rows = await caller.WithDbAsync(db =>
+        // The page's accounts come in the same turn when the query reads them, so its rows complete without waiting
+        // for a DataLoader batch.
+        var withAccounts = ctx.SelectsField("nodes", "account") || ctx.SelectsField("edges", "node", "account");
+
+        var rows = await caller.WithDbAsync(async db =>
         {
-            var window = Filtered(db);
-            if (after is { } a) window = Beyond(window, sort, a, forward: true);
-            if (before is { } b) window = Beyond(window, sort, b, forward: false);
-            // The columns the API shows, not the bookkeeping ones (created_at, updated_at): a page reads 51 rows
-            // and every column read costs. The ids it filtered by are the caller's.
-            return Order(window, sort, reverse: backwards).Take(size + 1).Select(t => new Transaction
+            List<TransactionView> list;
+            if (unfiltered && sort == Sort.DateDesc && !backwards && before is null)
             {
-                Id = t.Id, EnvironmentId = environmentId, ProfileId = profileId, AccountId = t.AccountId, Uuid = t.Uuid, Date = t.Date,
-                Description = t.Description, Amount = t.Amount, CurrencyCode = t.CurrencyCode, EntryType = t.EntryType, Status = t.Status,
-                MerchantId = t.MerchantId, MerchantName = t.MerchantName, MetadataJson = t.MetadataJson,
-            }).ToListAsync(cancellationToken);
+                var page = after is { } cursor
+                    ? NewestFirstAfter.For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
+                    : NewestFirst.For(db)(db, environmentId, profileId, size + 1);
+                list = new List<TransactionView>(size + 1);
+                await foreach (var row in page.WithCancellation(cancellationToken)) list.Add(row);
+            }
+            else
+            {
+                var window = Filtered(db);
+                if (after is { } a) window = Beyond(window, sort, a, forward: true);
+                if (before is { } b) window = Beyond(window, sort, b, forward: false);
+                list = await Order(window, sort, reverse: backwards).Take(size + 1).Select(TransactionView.Projection).ToListAsync(cancellationToken);
+            }
+            if (withAccounts && list.Count > 0)
+                await TesseraGraphQLSchema.PrimeAccountsAsync(ctx, db, caller, list.Select(t => t.AccountId).Distinct().ToArray(), cancellationToken);
+            return list;
         });
         var more = rows.Count > size;
         if (more) rows.RemoveAt(rows.Count - 1);
@@ -84,11 +118,12 @@ public static class TransactionPages
         var noCursor = new Lazy<Task<bool>>(Task.FromResult(false));
         Lazy<Task<bool>> Probe(Cursor? cursor, bool forward) => cursor is not { } c ? noCursor
             : new Lazy<Task<bool>>(() => caller.WithDbAsync(db => Beyond(Filtered(db), sort, c, forward, inclusive: true).AnyAsync(cancellationToken)));
-        var edges = rows.Select(t => new Edge(Encode(sort, t), t)).ToList();
+        var edges = new Edge[rows.Count];
+        for (var i = 0; i < edges.Length; i++) edges[i] = new Edge((int)sort, rows[i]);
         var pageInfo = new PageInfo(
             hasNextPage: backwards ? Probe(before, forward: true) : known,
             hasPreviousPage: backwards ? known : Probe(after, forward: false),
-            edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor);
+            edges.FirstOrDefault(), edges.LastOrDefault());
         return new Page(() => caller.WithDbAsync(db => Filtered(db).CountAsync(cancellationToken)), edges, pageInfo);
     }
 
@@ -222,7 +257,7 @@ public static class TransactionPages
         _ => Sort.DateDesc,
     };
 
-    private static string Encode(Sort sort, Transaction t)
+    private static string Encode(Sort sort, TransactionView t)
     {
         var key = sort is Sort.DateAsc or Sort.DateDesc ? t.Date.DayNumber : t.Amount;
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{(int)sort}:{key.ToString(CultureInfo.InvariantCulture)}:{t.Id}"));

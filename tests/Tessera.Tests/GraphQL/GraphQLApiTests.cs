@@ -202,6 +202,48 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
         Assert.True(withPrevious.GetProperty("data").GetProperty("transactions").GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
         Assert.Equal(2, _queries.Count);
     }
+    [Fact]
+    public async Task APageReadsItsAccountsInItsOwnTurnOnlyWhenTheQuerySelectsThem()
+    {
+        await using var counted = await TesseraInstance.StartAsync(Provider, ConnectionString, Clock, Settings, services => services.AddSingleton<IInterceptor>(_queries));
+        var seeded = await SeedProfileAsync(12);
+        await PostGraphQLAsync(new { query = "{ profile { id } }" }, seeded.Token, server: counted); // warms the signing key
+
+        async Task<(JsonElement Data, int Queries)> RunAsync(string query)
+        {
+            _queries.Reset();
+            var body = await (await PostGraphQLAsync(new { query }, seeded.Token, server: counted)).JsonAsync();
+            Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
+            return (body.GetProperty("data"), _queries.Count);
+        }
+
+        Assert.Equal(1, (await RunAsync("{ transactions(first: 10) { nodes { id merchant { name } } } }")).Queries);
+        var (nodes, queries) = await RunAsync("{ transactions(first: 10) { nodes { id account { id name } } } }");
+        Assert.Equal(2, queries);
+        foreach (var node in nodes.GetProperty("transactions").GetProperty("nodes").EnumerateArray())
+        {
+            var index = Array.IndexOf(seeded.TransactionIds, node.Str("id"));
+            Assert.Equal(seeded.AccountIds[index % 2], node.GetProperty("account").Str("id"));
+            Assert.Equal(index % 2 == 0 ? "Checking" : "Card", node.GetProperty("account").Str("name"));
+        }
+        Assert.Equal(2, (await RunAsync("{ transactions(first: 10) { edges { node { ... on Transaction { account { name } } } } } }")).Queries);
+        // The account's own transactions page primes the same way; the account itself is one more query.
+        Assert.Equal(3, (await RunAsync($$"""{ account(id: "{{seeded.AccountIds[1]}}") { transactions(first: 5) { nodes { account { name } } } } }""")).Queries);
+    }
+
+    [Fact]
+    public async Task TransactionUpdateAnswersWithTheTransactionAsTheApiShowsIt()
+    {
+        var seeded = await SeedProfileAsync(1);
+        var updated = await QueryAsync(seeded.Token, """mutation($id: ID!) { transactionUpdate(input: { id: $id, metadata: { note: "lunch" } }) { success record { id amount entryType account { name } metadata } } }""",
+            new { id = seeded.TransactionIds[0] });
+        var record = updated.GetProperty("transactionUpdate").GetProperty("record");
+        Assert.Equal(seeded.TransactionIds[0], record.Str("id"));
+        Assert.Equal(1.0, record.GetProperty("amount").GetDouble());
+        Assert.Equal("CREDIT", record.Str("entryType"));
+        Assert.Equal("Checking", record.GetProperty("account").Str("name"));
+        Assert.Equal("lunch", record.GetProperty("metadata").Str("note"));
+    }
 }
 
 /// <summary>
