@@ -62,6 +62,55 @@ public static class TransactionPages
             .Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) < 0))
             .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
 
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, Task<int>>> CountAll = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId) =>
+            db.Transactions.Count(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)));
+
+    /// <summary>The filter and search arguments as canonical JSON (object keys sorted): equal filters, equal keys.</summary>
+    private static string FilterKey(ResolveFieldContext ctx)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            WriteCanonical(writer, ctx.Arguments.GetValueOrDefault("filter"));
+            WriteCanonical(writer, ctx.Arguments.GetValueOrDefault("search"));
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteCanonical(System.Text.Json.Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> map:
+                writer.WriteStartObject();
+                foreach (var (name, item) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteCanonical(writer, item);
+                }
+                writer.WriteEndObject();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case System.Collections.IEnumerable list:
+                writer.WriteStartArray();
+                foreach (var item in list) WriteCanonical(writer, item);
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                // Numbers, dates, booleans, JSON values: their invariant text, tagged with the type.
+                writer.WriteStringValue(value.GetType().Name + ":" + (value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString()));
+                break;
+        }
+    }
+
     public static async Task<Page> LoadAsync(ResolveFieldContext ctx, GraphQLCaller caller, string? accountId)
     {
         var first = ctx.GetArgument<int?>("first");
@@ -124,7 +173,9 @@ public static class TransactionPages
             hasNextPage: backwards ? Probe(before, forward: true) : known,
             hasPreviousPage: backwards ? known : Probe(after, forward: false),
             edges.FirstOrDefault(), edges.LastOrDefault());
-        return new Page(() => caller.WithDbAsync(db => Filtered(db).CountAsync(cancellationToken)), edges, pageInfo);
+        var counts = ctx.Services!.GetRequiredService<TransactionCounts>();
+        return new Page(() => caller.WithDbAsync(db => counts.CountAsync(db, caller, accountId, unfiltered ? "" : FilterKey(ctx),
+            () => unfiltered ? CountAll.For(db)(db, environmentId, profileId) : Filtered(db).CountAsync(cancellationToken))), edges, pageInfo);
     }
 
     private static IQueryable<Transaction> Filter(IQueryable<Transaction> query, ResolveFieldContext ctx, string? accountId)
