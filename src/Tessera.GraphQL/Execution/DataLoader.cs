@@ -139,6 +139,10 @@ internal sealed class DataLoaderRegistry
     private TaskCompletionSource? _pendingSignal;
 
     public DataLoader<TKey, TValue> GetOrAdd<TKey, TValue>(string name, BatchLoadFunction<TKey, TValue> batchLoad)
+        where TKey : notnull =>
+        GetOrAdd(name, static batchLoad => batchLoad, batchLoad);
+
+    public DataLoader<TKey, TValue> GetOrAdd<TKey, TValue, TState>(string name, Func<TState, BatchLoadFunction<TKey, TValue>> createBatchLoad, TState state)
         where TKey : notnull
     {
         lock (_lock)
@@ -149,7 +153,7 @@ internal sealed class DataLoaderRegistry
                     ?? throw new InvalidOperationException($"DataLoader \"{name}\" was already created with other key or value types.");
             }
 
-            var loader = new DataLoader<TKey, TValue>(batchLoad, this);
+            var loader = new DataLoader<TKey, TValue>(createBatchLoad(state), this);
             _loaders[name] = loader;
             return loader;
         }

@@ -225,7 +225,7 @@ public static class TesseraGraphQLSchema
     }
 
     private static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, Account>("accountsById", async (ids, ct) =>
+        ctx.GetDataLoader<string, Account>("accountsById", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(async db =>
@@ -238,7 +238,7 @@ public static class TesseraGraphQLSchema
         });
 
     private static DataLoader<string, Connection> ConnectionsById(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, Connection>("connectionsById", async (ids, ct) =>
+        ctx.GetDataLoader<string, Connection>("connectionsById", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Connections.AsNoTracking()
@@ -247,7 +247,7 @@ public static class TesseraGraphQLSchema
         });
 
     private static DataLoader<string, List<Account>> AccountsByConnection(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, List<Account>>("accountsByConnection", async (ids, ct) =>
+        ctx.GetDataLoader<string, List<Account>>("accountsByConnection", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
@@ -259,7 +259,7 @@ public static class TesseraGraphQLSchema
     private sealed record BalanceView(string Id, DateTime At, double Current, double? Available, double? Limit);
 
     private static DataLoader<string, BalanceView> LatestBalances(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, BalanceView>("latestBalance", async (ids, ct) =>
+        ctx.GetDataLoader<string, BalanceView>("latestBalance", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             // The latest row per account: a correlated subquery both databases serve from (account_id, at).
@@ -277,7 +277,7 @@ public static class TesseraGraphQLSchema
     private sealed record DateRange(DateOnly First, DateOnly Last);
 
     private static DataLoader<string, DateRange> TransactedRange(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, DateRange>("transactedRange", async (ids, ct) =>
+        ctx.GetDataLoader<string, DateRange>("transactedRange", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Transactions.AsNoTracking()
