@@ -128,8 +128,10 @@ public static class TransactionPages
         var profileId = caller.ProfileId;
         var unfiltered = accountId is null && ctx.Arguments.GetValueOrDefault("filter") is null && ctx.Arguments.GetValueOrDefault("search") is null;
 
+        var metadata = (ctx.Arguments.GetValueOrDefault("filter") as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("metadata");
         IQueryable<Transaction> Filtered(TesseraDbContext db) =>
-            Filter(db.Transactions.AsNoTracking().Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId), ctx, accountId);
+            Filter((TransactionMetadataFilter.Matching(db, caller, metadata) ?? db.Transactions).AsNoTracking()
+                .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId), ctx, accountId);
 
         // The page's accounts come in the same turn when the query reads them, so its rows complete without waiting
         // for a DataLoader batch.
