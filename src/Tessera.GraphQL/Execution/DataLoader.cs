@@ -53,6 +53,23 @@ public sealed class DataLoader<TKey, TValue> : IDataLoaderDispatch
         return source.Task;
     }
 
+    /// <summary>
+    /// Seeds the cache with a value fetched another way (with the parent rows, say): a later <see cref="LoadAsync"/>
+    /// of the key completes at once, without a batch. A key already loaded or queued keeps its value.
+    /// </summary>
+    public void Prime(TKey key, TValue value)
+    {
+        lock (_lock)
+        {
+            if (!_cache.ContainsKey(key))
+            {
+                var source = new TaskCompletionSource<TValue?>();
+                source.SetResult(value);
+                _cache[key] = source;
+            }
+        }
+    }
+
     bool IDataLoaderDispatch.HasPending
     {
         get
@@ -122,6 +139,10 @@ internal sealed class DataLoaderRegistry
     private TaskCompletionSource? _pendingSignal;
 
     public DataLoader<TKey, TValue> GetOrAdd<TKey, TValue>(string name, BatchLoadFunction<TKey, TValue> batchLoad)
+        where TKey : notnull =>
+        GetOrAdd(name, static batchLoad => batchLoad, batchLoad);
+
+    public DataLoader<TKey, TValue> GetOrAdd<TKey, TValue, TState>(string name, Func<TState, BatchLoadFunction<TKey, TValue>> createBatchLoad, TState state)
         where TKey : notnull
     {
         lock (_lock)
@@ -132,7 +153,7 @@ internal sealed class DataLoaderRegistry
                     ?? throw new InvalidOperationException($"DataLoader \"{name}\" was already created with other key or value types.");
             }
 
-            var loader = new DataLoader<TKey, TValue>(batchLoad, this);
+            var loader = new DataLoader<TKey, TValue>(createBatchLoad(state), this);
             _loaders[name] = loader;
             return loader;
         }

@@ -285,6 +285,11 @@ internal static class ExecutionEngine
             {
                 resolved = prefetched is not null ? prefetched[position] : JsonValues.GetProperty(source, definition);
             }
+            else if (definition.SourceResolver is { } fromSource)
+            {
+                // BindSource: a function of the parent alone needs neither a context nor a materialized path.
+                resolved = fromSource(source);
+            }
             else
             {
                 var resolveContext = new ResolveFieldContext(context, source, arguments, definition, parentType, field.Nodes, path.Materialize());

@@ -22,8 +22,30 @@ internal static class JsonValues
             return e.ValueKind == JsonValueKind.Object && e.TryGetProperty(field.Utf8Name, out var p) ? p : null;
         }
 
+        // A field's parents are nearly always of one CLR type: its getter is kept on the field, so the common case
+        // skips the (type, name) dictionary.
+        if (parent is not null && !IsDictionaryOrString(parent))
+        {
+            var type = parent.GetType();
+            var cached = field.DefaultGetter;
+            if (cached is not null && cached.Type == type)
+            {
+                return cached.Get?.Invoke(parent);
+            }
+
+            if (!type.IsPrimitive)
+            {
+                var getter = s_getters.GetOrAdd((type, field.Name), static key => CompileGetter(key.Item1, key.Item2));
+                field.DefaultGetter = new ClrGetter(type, getter);
+                return getter?.Invoke(parent);
+            }
+        }
+
         return GetProperty(parent, field.Name);
     }
+
+    private static bool IsDictionaryOrString(object parent) =>
+        parent is IReadOnlyDictionary<string, object?> or IDictionary<string, object?> or IDictionary or string;
 
     /// <summary>Converts a JSON leaf to a CLR value (string, bool, long, double, null); objects and arrays stay as they are.</summary>
     public static object? Normalize(object? value)
@@ -386,3 +408,6 @@ internal static class Inspector
         return value.ToString() ?? "null";
     }
 }
+
+/// <summary>A compiled property getter for one CLR type (null when the type has no such property).</summary>
+internal sealed record ClrGetter(Type Type, Func<object, object?>? Get);

@@ -108,11 +108,68 @@ public sealed class ResolveFieldContext
     private static readonly System.Text.Json.JsonSerializerOptions s_inputOptions = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>
+    /// Whether the query selects the field at <paramref name="path"/> below this one: schema field names, not
+    /// aliases (<c>SelectsField("nodes", "account")</c>), looking through fragments. Conservative: a field under
+    /// <c>@skip</c>/<c>@include</c> or behind any type condition counts as selected. For resolvers that fetch only
+    /// what the query will read.
+    /// </summary>
+    public bool SelectsField(params ReadOnlySpan<string> path)
+    {
+        foreach (var node in FieldNodes)
+        {
+            if (node.SelectionSet is { } selectionSet && Selects(selectionSet, path, 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Selects(SelectionSetNode selectionSet, ReadOnlySpan<string> path, int fragmentDepth)
+    {
+        if (path.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var selection in selectionSet.Selections)
+        {
+            switch (selection)
+            {
+                case FieldNode field when field.Name.Value == path[0]:
+                    if (path.Length == 1 || (field.SelectionSet is { } inner && Selects(inner, path[1..], fragmentDepth)))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case InlineFragmentNode inline when Selects(inline.SelectionSet, path, fragmentDepth):
+                    return true;
+                // Validation rules out fragment cycles; the depth bound keeps an unvalidated document finite.
+                case FragmentSpreadNode spread when fragmentDepth < 32 && _execution.Fragments.TryGetValue(spread.Name.Value, out var fragment)
+                                                    && Selects(fragment.SelectionSet, path, fragmentDepth + 1):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The request's DataLoader named <paramref name="name"/>, created with <paramref name="batchLoad"/> on first use.
     /// Keys loaded while a level of the query executes are fetched together in one call.
     /// </summary>
     public DataLoader<TKey, TValue> GetDataLoader<TKey, TValue>(string name, BatchLoadFunction<TKey, TValue> batchLoad)
         where TKey : notnull => _execution.DataLoaders.GetOrAdd(name, batchLoad);
+
+    /// <summary>
+    /// As <see cref="GetDataLoader{TKey, TValue}(string, BatchLoadFunction{TKey, TValue})"/>, but the batch function is
+    /// made by <paramref name="createBatchLoad"/> (given this context) only when the loader is first asked for: with a
+    /// static lambda, the calls of every later row allocate nothing.
+    /// </summary>
+    public DataLoader<TKey, TValue> GetDataLoader<TKey, TValue>(string name, Func<ResolveFieldContext, BatchLoadFunction<TKey, TValue>> createBatchLoad)
+        where TKey : notnull => _execution.DataLoaders.GetOrAdd(name, createBatchLoad, this);
 }
 
 /// <summary>A position in the response: a linked list of field names and list indexes.</summary>

@@ -222,7 +222,26 @@ public sealed class FieldDefinition
     public bool IsDeprecated => DeprecationReason is not null;
 
     /// <summary>The resolver; null means the default resolver (read the same-named property of the parent).</summary>
-    public FieldResolver? Resolver { get; set; }
+    public FieldResolver? Resolver
+    {
+        get;
+        set
+        {
+            field = value;
+            SourceResolver = null;
+        }
+    }
+
+    /// <summary>
+    /// Set with <see cref="Resolver"/> by <see cref="SchemaBuilder.BindSource{TSource}"/>: the same resolver as a
+    /// function of the parent alone, which the executor calls without building a context for it.
+    /// </summary>
+    internal Func<object?, object?>? SourceResolver { get; private set; }
+
+    internal void SetSourceResolver(Func<object?, object?> resolver) => SourceResolver = resolver;
+
+    /// <summary>The default resolver's property getter for the CLR type last seen as the parent (one entry, swapped whole).</summary>
+    internal Execution.ClrGetter? DefaultGetter { get; set; }
 
     /// <summary>The SDL node, if any.</summary>
     public FieldDefinitionNode? AstNode { get; set; }

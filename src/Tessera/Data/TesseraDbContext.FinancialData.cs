@@ -9,4 +9,5 @@ public sealed partial class TesseraDbContext
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Balance> Balances => Set<Balance>();
     public DbSet<Transaction> Transactions => Set<Transaction>();
+    public DbSet<FinancialDataVersion> FinancialDataVersions => Set<FinancialDataVersion>();
 }

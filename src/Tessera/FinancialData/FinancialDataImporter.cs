@@ -84,6 +84,8 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         public int[] Counts { get; } = new int[4];
 
         public HashSet<int> RejectedInChunk { get; } = [];
+        /// <summary>Profiles whose rows this chunk wrote: their <see cref="FinancialDataVersion"/> moves on with it.</summary>
+        public HashSet<string> ProfilesWrittenInChunk { get; } = new(StringComparer.Ordinal);
         public Webhooks.ImportEvents Events { get; } = new();
 
         public void ForgetParents()
@@ -115,6 +117,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         var now = clock.GetUtcNow().UtcDateTime;
         var counts = new int[4];
         run.RejectedInChunk.Clear();
+        run.ProfilesWrittenInChunk.Clear();
         try
         {
             await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
@@ -126,6 +129,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
                 var children = segment.Where(r => r.Type is ImportRecordType.Balance or ImportRecordType.Transaction).ToList();
                 await WriteChildrenAsync(run, children, now, counts, cancellationToken);
             }
+            await FinancialDataVersions.BumpAsync(db, run.ProfilesWrittenInChunk, cancellationToken);
             await run.Events.SaveAsync(db, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -358,6 +362,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
                 if (written.TryGetValue(record.Uuid, out var id))
                 {
                     counts[(int)record.Type]++;
+                    run.ProfilesWrittenInChunk.Add((string)rows.Values[i][2]!); // profile_id, column 2 of every table
                     onWritten?.Invoke(record, id, rows.Values[i]);
                 }
                 else run.Reject(record, "uuid", $"is already the uuid of another profile's {record.TypeName} in this environment");

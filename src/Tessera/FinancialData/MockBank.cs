@@ -50,6 +50,7 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         db.Transactions.AddRange(plan.Transactions);
         Webhooks.EventLog.RecordMockBank(db, plan, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
+        await FinancialDataVersions.BumpAsync(db, [profileId], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return plan.Connection;

@@ -29,6 +29,7 @@ public static class GraphQLApi
     {
         var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
         if (caller is null) { await UnauthenticatedAsync(http); return; }
+        await using var _ = caller;
         if (!JsonBody.IsJsonContentType(http.Request.ContentType))
         {
             await RequestErrorAsync(http, 415, "Send the request as JSON with Content-Type: application/json.");
@@ -64,12 +65,15 @@ public static class GraphQLApi
                 }
                 if (requests.Count == 0) { await RequestErrorAsync(http, 400, "A batch must hold at least one operation."); return; }
                 var results = await graphql.ExecuteBatchAsync(requests, http.RequestAborted);
+                await caller.DisposeAsync(); // the connection goes back to the pool before the response is written
                 await WriteBatchAsync(http, results);
                 return;
             }
             var (single, problem) = ReadRequest(root, caller, http);
             if (problem is not null) { await RequestErrorAsync(http, 400, problem); return; }
-            await WriteResultAsync(http, await graphql.ExecuteAsync(single!, http.RequestAborted));
+            var result = await graphql.ExecuteAsync(single!, http.RequestAborted);
+            await caller.DisposeAsync();
+            await WriteResultAsync(http, result);
         }
     }
 
@@ -83,6 +87,7 @@ public static class GraphQLApi
         }
         var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
         if (caller is null) { await UnauthenticatedAsync(http); return; }
+        await using var _ = caller;
         if (query.Length == 0) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
 
         var operationName = http.Request.Query["operationName"].ToString() is { Length: > 0 } name ? name : null;
@@ -106,10 +111,12 @@ public static class GraphQLApi
             }
             catch (JsonException) { await RequestErrorAsync(http, 400, "`variables` is not valid JSON."); return; }
         }
-        await WriteResultAsync(http, await graphql.ExecuteAsync(new GraphQLRequest
+        var result = await graphql.ExecuteAsync(new GraphQLRequest
         {
             Query = query, OperationName = operationName, VariablesJson = variables, UserContext = caller, Services = http.RequestServices,
-        }, http.RequestAborted));
+        }, http.RequestAborted);
+        await caller.DisposeAsync();
+        await WriteResultAsync(http, result);
     }
 
     private static bool SelectsMutation(Language.DocumentNode document, string? operationName)

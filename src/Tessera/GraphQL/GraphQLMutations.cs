@@ -83,13 +83,17 @@ public static class GraphQLMutations
         var record = id is null ? null : await TesseraGraphQLSchema.FindAsync<T>(ctx, id, tracked: true);
         if (record is null) return Payload(false, null, [Error("Not found.", "id")], input);
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
-        return await Caller(ctx).WithDbAsync<object>(async db =>
+        var caller = Caller(ctx);
+        return await caller.WithDbAsync<object>(async db =>
         {
             var entry = db.Entry(record);
             entry.Property("MetadataJson").CurrentValue = metadata;
             entry.Property("UpdatedAt").CurrentValue = clock.GetUtcNow().UtcDateTime;
+            await using var transaction = await db.BeginWriteTransactionAsync(ctx.CancellationToken);
             await db.SaveChangesAsync(ctx.CancellationToken);
-            return Payload(true, record, null, input);
+            await FinancialDataVersions.BumpAsync(db, [caller.ProfileId], ctx.CancellationToken);
+            await transaction.CommitAsync(ctx.CancellationToken);
+            return Payload(true, record is Transaction written ? TransactionView.From(written) : record, null, input);
         });
     }
 
@@ -100,12 +104,16 @@ public static class GraphQLMutations
         var connection = id is null ? null : await TesseraGraphQLSchema.FindAsync<Connection>(ctx, id, tracked: true);
         if (connection is null) return Payload(false, null, [Error("Not found.", "id")], input);
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
-        return await Caller(ctx).WithDbAsync<object>(async db =>
+        var caller = Caller(ctx);
+        return await caller.WithDbAsync<object>(async db =>
         {
+            await using var transaction = await db.BeginWriteTransactionAsync(ctx.CancellationToken);
             if (connection.Status != ConnectionStatus.Disconnected) Webhooks.EventLog.Record(db, Webhooks.EventTypes.ConnectionDisconnected, connection.EnvironmentId, connection.ProfileId, new { id = connection.Id, uuid = connection.Uuid }, clock.GetUtcNow().UtcDateTime);
             connection.Status = ConnectionStatus.Disconnected;
             connection.UpdatedAt = clock.GetUtcNow().UtcDateTime;
             await db.SaveChangesAsync(ctx.CancellationToken);
+            await FinancialDataVersions.BumpAsync(db, [caller.ProfileId], ctx.CancellationToken);
+            await transaction.CommitAsync(ctx.CancellationToken);
             return Payload(true, connection, null, input);
         });
     }

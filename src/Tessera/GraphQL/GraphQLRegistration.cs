@@ -10,6 +10,7 @@ public static class GraphQLRegistration
             MaxDepth = 12,
             MaxBatchSize = 10,
         }));
+        services.AddSingleton<TransactionCounts>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
 using Tessera.FinancialData;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Types;
@@ -35,8 +36,7 @@ public static class TesseraGraphQLSchema
         .BindAsync("Query", "profile", async ctx =>
         {
             var caller = Caller(ctx);
-            return await caller.WithDbAsync(db => db.Profiles.AsNoTracking()
-                .FirstOrDefaultAsync(p => p.EnvironmentId == caller.EnvironmentId && p.Id == caller.ProfileId, ctx.CancellationToken))
+            return await caller.WithDbAsync(db => CallerProfile.For(db)(db, caller.EnvironmentId, caller.ProfileId))
                 ?? throw new GraphQLError("The profile no longer exists.");
         })
         .BindAsync("Query", "connections", ctx =>
@@ -81,7 +81,7 @@ public static class TesseraGraphQLSchema
         })
         .BindAsync("Query", "account", ctx => FindAsync<Account>(ctx, ctx.GetArgument<string>("id")!))
         .BindAsync("Query", "transactions", ctx => TransactionPages.LoadAsync(ctx, Caller(ctx), accountId: null))
-        .BindAsync("Query", "transaction", ctx => FindAsync<Transaction>(ctx, ctx.GetArgument<string>("id")!))
+        .BindAsync("Query", "transaction", ctx => FindTransactionAsync(ctx, ctx.GetArgument<string>("id")!))
         .BindAsync("Query", "node", async ctx =>
         {
             var id = ctx.GetArgument<string>("id")!;
@@ -90,7 +90,7 @@ public static class TesseraGraphQLSchema
                 return id == caller.ProfileId ? await caller.WithDbAsync(db => db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken)) : null;
             if (id.StartsWith("conn_", StringComparison.Ordinal)) return await FindAsync<Connection>(ctx, id);
             if (id.StartsWith("acct_", StringComparison.Ordinal)) return await FindAsync<Account>(ctx, id);
-            if (id.StartsWith("txn_", StringComparison.Ordinal)) return await FindAsync<Transaction>(ctx, id);
+            if (id.StartsWith("txn_", StringComparison.Ordinal)) return await FindTransactionAsync(ctx, id);
             return (object?)null;
         })
         .ResolveType("Node", (value, _) => value switch
@@ -98,7 +98,7 @@ public static class TesseraGraphQLSchema
             Profile => "Profile",
             Connection => "Connection",
             Account => "Account",
-            Transaction => "Transaction",
+            TransactionView => "Transaction",
             _ => null,
         })
 
@@ -140,15 +140,17 @@ public static class TesseraGraphQLSchema
 
         // ---- TransactionConnection: count costs a scan of every match, so only when asked for ----
         .BindAsync("TransactionConnection", "count", ctx => ctx.SourceAs<TransactionPages.Page>().CountAsync())
+        .BindAsync("PageInfo", "hasNextPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasNextPageAsync())
+        .BindAsync("PageInfo", "hasPreviousPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasPreviousPageAsync())
 
         // ---- Transaction ----
-        .BindSource<Transaction>("Transaction", "uuid", t => t.Uuid?.ToString())
-        .BindSource<Transaction>("Transaction", "amount", t => Money.ToMajor(t.Amount, t.CurrencyCode))
-        .BindSource<Transaction>("Transaction", "entryType", t => WireEnum.Name(t.EntryType))
-        .BindSource<Transaction>("Transaction", "status", t => WireEnum.Name(t.Status))
-        .BindSource<Transaction>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
-        .BindSource<Transaction>("Transaction", "metadata", t => Json(t.MetadataJson))
-        .Bind("Transaction", "account", async ctx => await AccountsById(ctx).LoadAsync(ctx.SourceAs<Transaction>().AccountId))
+        .BindSource<TransactionView>("Transaction", "uuid", t => t.Uuid?.ToString())
+        .BindSource<TransactionView>("Transaction", "amount", t => Money.ToMajor(t.Amount, t.CurrencyCode))
+        .BindSource<TransactionView>("Transaction", "entryType", t => WireEnum.Name(t.EntryType))
+        .BindSource<TransactionView>("Transaction", "status", t => WireEnum.Name(t.Status))
+        .BindSource<TransactionView>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
+        .BindSource<TransactionView>("Transaction", "metadata", t => Json(t.MetadataJson))
+        .Bind("Transaction", "account", ctx => Loaded(AccountsById(ctx).LoadAsync(ctx.SourceAs<TransactionView>().AccountId)))
 
         // ---- Mutations ----
         .BindAsync("Mutation", "profileUpdate", GraphQLMutations.ProfileUpdateAsync)
@@ -183,19 +185,60 @@ public static class TesseraGraphQLSchema
         });
     }
 
+    /// <summary>A transaction of the caller's profile by id, as the API shows it, or null.</summary>
+    private static Task<TransactionView?> FindTransactionAsync(ResolveFieldContext ctx, string id)
+    {
+        var caller = Caller(ctx);
+        return caller.WithDbAsync(db => db.Transactions.AsNoTracking()
+            .Where(t => t.Id == id && t.EnvironmentId == caller.EnvironmentId && t.ProfileId == caller.ProfileId)
+            .Select(TransactionView.Projection).FirstOrDefaultAsync(ctx.CancellationToken));
+    }
+
+    // Compiled: the profile query, and the accounts of every page of transactions.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, Task<Profile?>>> CallerProfile = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId) =>
+            db.Profiles.AsNoTracking().FirstOrDefault(p => p.EnvironmentId == environmentId && p.Id == profileId)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, string[], IAsyncEnumerable<Account>>> AccountsWithIds = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, string[] ids) =>
+            db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id) && a.EnvironmentId == environmentId && a.ProfileId == profileId)));
+
     // ---- DataLoaders: one query per level of the result, each filtered by the caller's profile too ----
 
+    /// <summary>A loaded value at once (a primed DataLoader key), else when its batch comes.</summary>
+    private static ValueTask<object?> Loaded<T>(Task<T> load)
+    {
+        return load.IsCompletedSuccessfully ? new ValueTask<object?>(load.Result) : Await(load);
+        static async ValueTask<object?> Await(Task<T> load) => await load;
+    }
+
+    /// <summary>
+    /// Loads the caller's accounts with these ids in the current database turn and primes the request's
+    /// <c>accountsById</c> loader with them: a page of transactions then completes its <c>account</c> fields
+    /// without waiting for a batch.
+    /// </summary>
+    internal static async Task PrimeAccountsAsync(ResolveFieldContext ctx, TesseraDbContext db, GraphQLCaller caller, string[] ids, CancellationToken cancellationToken)
+    {
+        var loader = AccountsById(ctx);
+        await foreach (var account in AccountsWithIds.For(db)(db, caller.EnvironmentId, caller.ProfileId, ids).WithCancellation(cancellationToken))
+            loader.Prime(account.Id, account);
+    }
+
     private static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, Account>("accountsById", async (ids, ct) =>
+        ctx.GetDataLoader<string, Account>("accountsById", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
-            var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
-                .Where(a => ids.Contains(a.Id) && a.EnvironmentId == caller.EnvironmentId && a.ProfileId == caller.ProfileId).ToListAsync(ct));
-            return rows.ToDictionary(a => a.Id);
+            var rows = await caller.WithDbAsync(async db =>
+            {
+                var found = new Dictionary<string, Account>(ids.Count, StringComparer.Ordinal);
+                await foreach (var account in AccountsWithIds.For(db)(db, caller.EnvironmentId, caller.ProfileId, ids as string[] ?? [.. ids]).WithCancellation(ct)) found[account.Id] = account;
+                return found;
+            });
+            return rows;
         });
 
     private static DataLoader<string, Connection> ConnectionsById(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, Connection>("connectionsById", async (ids, ct) =>
+        ctx.GetDataLoader<string, Connection>("connectionsById", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Connections.AsNoTracking()
@@ -204,7 +247,7 @@ public static class TesseraGraphQLSchema
         });
 
     private static DataLoader<string, List<Account>> AccountsByConnection(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, List<Account>>("accountsByConnection", async (ids, ct) =>
+        ctx.GetDataLoader<string, List<Account>>("accountsByConnection", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Accounts.AsNoTracking()
@@ -216,7 +259,7 @@ public static class TesseraGraphQLSchema
     private sealed record BalanceView(string Id, DateTime At, double Current, double? Available, double? Limit);
 
     private static DataLoader<string, BalanceView> LatestBalances(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, BalanceView>("latestBalance", async (ids, ct) =>
+        ctx.GetDataLoader<string, BalanceView>("latestBalance", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             // The latest row per account: a correlated subquery both databases serve from (account_id, at).
@@ -234,7 +277,7 @@ public static class TesseraGraphQLSchema
     private sealed record DateRange(DateOnly First, DateOnly Last);
 
     private static DataLoader<string, DateRange> TransactedRange(ResolveFieldContext ctx) =>
-        ctx.GetDataLoader<string, DateRange>("transactedRange", async (ids, ct) =>
+        ctx.GetDataLoader<string, DateRange>("transactedRange", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);
             var rows = await caller.WithDbAsync(db => db.Transactions.AsNoTracking()

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Data;
 using Tessera.FinancialData;
 using Tessera.GraphQL.Execution;
 
@@ -16,19 +17,99 @@ public static class TransactionPages
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 25;
 
-    /// <summary>A page. <see cref="CountAsync"/> runs only when the query selects <c>count</c>: it scans every match.</summary>
-    public sealed record Page(Func<Task<int>> CountAsync, IReadOnlyList<Edge> Edges, PageInfo PageInfo)
+    /// <summary>
+    /// A page. What costs a query beyond the page's own is resolved only when the query selects it: <c>count</c>
+    /// (every match) and the far side of the cursor (<see cref="PageInfo"/>).
+    /// </summary>
+    public sealed class Page(Func<Task<int>> countAsync, IReadOnlyList<Edge> edges, PageInfo pageInfo)
     {
-        public IEnumerable<Transaction> Nodes => Edges.Select(e => e.Node);
+        public Task<int> CountAsync() => countAsync();
+        public IReadOnlyList<Edge> Edges { get; } = edges;
+        public IEnumerable<TransactionView> Nodes => Edges.Select(e => e.Node);
+        public PageInfo PageInfo { get; } = pageInfo;
     }
 
-    public sealed record Edge(string Cursor, Transaction Node);
+    /// <summary>An edge; its cursor is encoded when read (most queries select nodes, not cursors).</summary>
+    public sealed class Edge(int sort, TransactionView node)
+    {
+        public string Cursor => Encode((Sort)sort, Node);
+        public TransactionView Node { get; } = node;
+    }
 
-    public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
+    /// <summary>Relay's page info; the side of the page the client is not walking towards takes a probe, run once if asked for.</summary>
+    public sealed class PageInfo(Lazy<Task<bool>> hasNextPage, Lazy<Task<bool>> hasPreviousPage, Edge? first, Edge? last)
+    {
+        public Task<bool> HasNextPageAsync() => hasNextPage.Value;
+        public Task<bool> HasPreviousPageAsync() => hasPreviousPage.Value;
+        public string? StartCursor => first?.Cursor;
+        public string? EndCursor => last?.Cursor;
+    }
 
     private enum Sort { DateAsc, DateDesc, AmountAsc, AmountDesc }
 
     private readonly record struct Cursor(long Key, string Id);
+
+    // What nearly every client sends: the profile's transactions newest first, no filter, walked forward. Compiled
+    // once, so a request neither builds nor hashes an expression tree for them; other shapes are composed per request.
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, int, IAsyncEnumerable<TransactionView>>> NewestFirst = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, int take) => db.Transactions.AsNoTracking()
+            .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)
+            .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, DateOnly, string, int, IAsyncEnumerable<TransactionView>>> NewestFirstAfter = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, DateOnly date, string id, int take) => db.Transactions.AsNoTracking()
+            .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)
+            .Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) < 0))
+            .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
+
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, Task<int>>> CountAll = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId) =>
+            db.Transactions.Count(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)));
+
+    /// <summary>The filter and search arguments as canonical JSON (object keys sorted): equal filters, equal keys.</summary>
+    private static string FilterKey(ResolveFieldContext ctx)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            WriteCanonical(writer, ctx.Arguments.GetValueOrDefault("filter"));
+            WriteCanonical(writer, ctx.Arguments.GetValueOrDefault("search"));
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteCanonical(System.Text.Json.Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> map:
+                writer.WriteStartObject();
+                foreach (var (name, item) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteCanonical(writer, item);
+                }
+                writer.WriteEndObject();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case System.Collections.IEnumerable list:
+                writer.WriteStartArray();
+                foreach (var item in list) WriteCanonical(writer, item);
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                // Numbers, dates, booleans, JSON values: their invariant text, tagged with the type.
+                writer.WriteStringValue(value.GetType().Name + ":" + (value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : value.ToString()));
+                break;
+        }
+    }
 
     public static async Task<Page> LoadAsync(ResolveFieldContext ctx, GraphQLCaller caller, string? accountId)
     {
@@ -42,36 +123,61 @@ public static class TransactionPages
         var before = ParseCursor(ctx.GetArgument<string>("before"), sort, "before");
         var backwards = last is not null;
         var size = backwards ? last!.Value : first ?? DefaultPageSize;
+        var cancellationToken = ctx.CancellationToken;
+        var environmentId = caller.EnvironmentId;
+        var profileId = caller.ProfileId;
+        var unfiltered = accountId is null && ctx.Arguments.GetValueOrDefault("filter") is null && ctx.Arguments.GetValueOrDefault("search") is null;
 
-        return await caller.WithDbAsync(async db =>
+        var metadata = (ctx.Arguments.GetValueOrDefault("filter") as IReadOnlyDictionary<string, object?>)?.GetValueOrDefault("metadata");
+        IQueryable<Transaction> Filtered(TesseraDbContext db) =>
+            Filter((TransactionMetadataFilter.Matching(db, caller, metadata) ?? db.Transactions).AsNoTracking()
+                .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId), ctx, accountId);
+
+        // The page's accounts come in the same turn when the query reads them, so its rows complete without waiting
+        // for a DataLoader batch.
+        var withAccounts = ctx.SelectsField("nodes", "account") || ctx.SelectsField("edges", "node", "account");
+
+        var rows = await caller.WithDbAsync(async db =>
         {
-            var filtered = Filter(db.Transactions.AsNoTracking().Where(t => t.EnvironmentId == caller.EnvironmentId && t.ProfileId == caller.ProfileId), ctx, accountId);
-
-            var window = filtered;
-            if (after is { } a) window = Beyond(window, sort, a, forward: true);
-            if (before is { } b) window = Beyond(window, sort, b, forward: false);
-            var rows = await Order(window, sort, reverse: backwards).Take(size + 1).ToListAsync(ctx.CancellationToken);
-            var more = rows.Count > size;
-            if (more) rows.RemoveAt(rows.Count - 1);
-            if (backwards) rows.Reverse();
-
-            // The far side of the cursor given is only asked about when there is a cursor: one indexed probe.
-            bool hasNext, hasPrevious;
-            if (backwards)
+            List<TransactionView> list;
+            if (unfiltered && sort == Sort.DateDesc && !backwards && before is null)
             {
-                hasPrevious = more;
-                hasNext = before is { } b2 && await Beyond(filtered, sort, b2, forward: true, inclusive: true).AnyAsync(ctx.CancellationToken);
+                var page = after is { } cursor
+                    ? NewestFirstAfter.For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
+                    : NewestFirst.For(db)(db, environmentId, profileId, size + 1);
+                list = new List<TransactionView>(size + 1);
+                await foreach (var row in page.WithCancellation(cancellationToken)) list.Add(row);
             }
             else
             {
-                hasNext = more;
-                hasPrevious = after is { } a2 && await Beyond(filtered, sort, a2, forward: false, inclusive: true).AnyAsync(ctx.CancellationToken);
+                var window = Filtered(db);
+                if (after is { } a) window = Beyond(window, sort, a, forward: true);
+                if (before is { } b) window = Beyond(window, sort, b, forward: false);
+                list = await Order(window, sort, reverse: backwards).Take(size + 1).Select(TransactionView.Projection).ToListAsync(cancellationToken);
             }
-            var edges = rows.Select(t => new Edge(Encode(sort, t), t)).ToList();
-            var cancellationToken = ctx.CancellationToken;
-            return new Page(() => caller.WithDbAsync(_ => filtered.CountAsync(cancellationToken)), edges,
-                new PageInfo(hasNext, hasPrevious, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor));
+            if (withAccounts && list.Count > 0)
+                await TesseraGraphQLSchema.PrimeAccountsAsync(ctx, db, caller, list.Select(t => t.AccountId).Distinct().ToArray(), cancellationToken);
+            return list;
         });
+        var more = rows.Count > size;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        if (backwards) rows.Reverse();
+
+        // The far side of the cursor given is only asked about when there is a cursor and the query selects it:
+        // one indexed probe.
+        var known = new Lazy<Task<bool>>(Task.FromResult(more));
+        var noCursor = new Lazy<Task<bool>>(Task.FromResult(false));
+        Lazy<Task<bool>> Probe(Cursor? cursor, bool forward) => cursor is not { } c ? noCursor
+            : new Lazy<Task<bool>>(() => caller.WithDbAsync(db => Beyond(Filtered(db), sort, c, forward, inclusive: true).AnyAsync(cancellationToken)));
+        var edges = new Edge[rows.Count];
+        for (var i = 0; i < edges.Length; i++) edges[i] = new Edge((int)sort, rows[i]);
+        var pageInfo = new PageInfo(
+            hasNextPage: backwards ? Probe(before, forward: true) : known,
+            hasPreviousPage: backwards ? known : Probe(after, forward: false),
+            edges.FirstOrDefault(), edges.LastOrDefault());
+        var counts = ctx.Services!.GetRequiredService<TransactionCounts>();
+        return new Page(() => caller.WithDbAsync(db => counts.CountAsync(db, caller, accountId, unfiltered ? "" : FilterKey(ctx),
+            () => unfiltered ? CountAll.For(db)(db, environmentId, profileId) : Filtered(db).CountAsync(cancellationToken))), edges, pageInfo);
     }
 
     private static IQueryable<Transaction> Filter(IQueryable<Transaction> query, ResolveFieldContext ctx, string? accountId)
@@ -204,7 +310,7 @@ public static class TransactionPages
         _ => Sort.DateDesc,
     };
 
-    private static string Encode(Sort sort, Transaction t)
+    private static string Encode(Sort sort, TransactionView t)
     {
         var key = sort is Sort.DateAsc or Sort.DateDesc ? t.Date.DayNumber : t.Amount;
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{(int)sort}:{key.ToString(CultureInfo.InvariantCulture)}:{t.Id}"));

@@ -101,4 +101,35 @@ public class DataLoaderTests
         Assert.All(result.Errors, e => Assert.Equal("backend down", e.Message));
         Assert.Equal(["items", 2, "detail"], result.Errors[2].Path);
     }
+
+    [Fact]
+    public async Task APrimedKeyCompletesAtOnceWithoutABatchAndOthersStillBatch()
+    {
+        var fetched = new List<IReadOnlyList<string>>();
+        var schema = SchemaBuilder.FromSdl("type Query { items: [Item!]! } type Item { id: ID! owner: String }")
+            .Bind("Query", "items", ctx =>
+            {
+                // The parent's resolver fetched owner 1 with the items: prime it; owner 2 is left to the batch.
+                Loader(ctx).Prime("o1", "Owner one");
+                Loader(ctx).Prime("o1", "ignored: a primed key keeps its value");
+                return new[] { new Transaction("t1", "o1", ""), new Transaction("t2", "o1", ""), new Transaction("t3", "o2", "") };
+            })
+            .Bind("Item", "owner", ctx =>
+            {
+                var load = Loader(ctx).LoadAsync(ctx.SourceAs<Transaction>().AccountId);
+                Assert.Equal(ctx.SourceAs<Transaction>().AccountId == "o1", load.IsCompletedSuccessfully);
+                return new ValueTask<object?>(load.ContinueWith(t => (object?)t.Result, TaskScheduler.Default));
+            })
+            .Build();
+
+        DataLoader<string, string> Loader(ResolveFieldContext ctx) => ctx.GetDataLoader<string, string>("owners", (ids, _) =>
+        {
+            fetched.Add(ids);
+            return new ValueTask<IReadOnlyDictionary<string, string>>(ids.ToDictionary(id => id, id => "Owner " + id));
+        });
+
+        var json = await RunJsonAsync(schema, "{ items { id owner } }");
+        Assert.Equal("""{"data":{"items":[{"id":"t1","owner":"Owner one"},{"id":"t2","owner":"Owner one"},{"id":"t3","owner":"Owner o2"}]}}""", json);
+        Assert.Equal(["o2"], Assert.Single(fetched));
+    }
 }

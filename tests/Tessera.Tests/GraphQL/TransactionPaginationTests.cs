@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
 using Tessera.Tests.Infrastructure;
 using Xunit;
@@ -88,6 +89,68 @@ public abstract class TransactionPaginationTests(Backend backend, PostgresServer
         Assert.Equal(15, await Count($$"""{ accountIds: ["{{seeded.AccountIds[0]}}"] }"""));
         var search = await QueryAsync(seeded.Token, """{ transactions(search: { term: "corner CAFE" }) { count } }""");
         Assert.Equal(5, search.GetProperty("transactions").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
+    public async Task TheMetadataFilterMatchesKeysAndTypedValuesAlikeOnBothDatabases()
+    {
+        var mine = await SeedProfileAsync(5);
+        var theirs = await SeedProfileAsync(1);
+        string?[] metadata =
+        [
+            """{"trip": {"id": "t1", "day": 2}, "x": 1, "tag": "food"}""",
+            """{"trip": {"id": "t2"}, "x": 1.0, "flag": true}""",
+            """{"x": "1", "flag": false, "none": null}""",
+            null,
+            """{"a.b": "dot", "tag": "FOOD", "list": [1, 2]}""",
+        ];
+        await Server.WithDbAsync(async db =>
+        {
+            for (var i = 0; i < metadata.Length; i++)
+            {
+                var id = mine.TransactionIds[i];
+                await db.Transactions.Where(t => t.Id == id).ExecuteUpdateAsync(u => u.SetProperty(t => t.MetadataJson, metadata[i]));
+            }
+            var other = theirs.TransactionIds[0];
+            return await db.Transactions.Where(t => t.Id == other).ExecuteUpdateAsync(u => u.SetProperty(t => t.MetadataJson, metadata[0]));
+        });
+
+        async Task<int[]> MatchAsync(string filter)
+        {
+            var data = await QueryAsync(mine.Token, $$"""{ transactions(first: 100, filter: { metadata: {{filter}} }) { count nodes { id } } }""");
+            var ids = data.GetProperty("transactions").GetProperty("nodes").EnumerateArray().Select(n => Array.IndexOf(mine.TransactionIds, n.Str("id"))).Order().ToArray();
+            Assert.Equal(ids.Length, data.GetProperty("transactions").GetProperty("count").GetInt32());
+            return ids;
+        }
+
+        Assert.Equal((int[])[0], await MatchAsync("""{ trip: { id: "t1" } }"""));
+        Assert.Equal((int[])[0], await MatchAsync("""{ trip: { id: "t1" }, x: 1 }"""));
+        Assert.Equal((int[])[0, 1], await MatchAsync("{ x: 1 }"));
+        Assert.Equal((int[])[0, 1], await MatchAsync("{ x: 1.0 }"));
+        Assert.Equal((int[])[2], await MatchAsync("""{ x: "1" }"""));
+        Assert.Equal((int[])[1], await MatchAsync("{ flag: true }"));
+        Assert.Equal((int[])[2], await MatchAsync("{ flag: false }"));
+        Assert.Equal((int[])[2], await MatchAsync("{ none: null }"));
+        Assert.Equal((int[])[0], await MatchAsync("""{ tag: "food" }"""));
+        Assert.Equal((int[])[4], await MatchVariablesAsync("""{"a.b": "dot"}""")); // not a GraphQL name: only through variables
+        Assert.Equal((int[])[], await MatchAsync("""{ trip: { day: "2" } }"""));
+        Assert.Equal((int[])[0, 1, 2, 3, 4], await MatchAsync("{}"));
+        Assert.Equal((int[])[0, 1], await MatchVariablesAsync("""{"x": 1}"""));
+
+        async Task<int[]> MatchVariablesAsync(string filter)
+        {
+            var data = await QueryAsync(mine.Token, "query($m: JSON) { transactions(first: 100, filter: { metadata: $m }) { count nodes { id } } }",
+                new { m = System.Text.Json.JsonDocument.Parse(filter).RootElement });
+            return data.GetProperty("transactions").GetProperty("nodes").EnumerateArray().Select(n => Array.IndexOf(mine.TransactionIds, n.Str("id"))).Order().ToArray();
+        }
+
+        foreach (var refused in new[] { "{ list: [1, 2] }", "\"x\"", """{ trip: { id: ["t1"] } }""" })
+        {
+            var body = await (await PostGraphQLAsync(new { query = $$"""{ transactions(filter: { metadata: {{refused}} }) { count } }""" }, mine.Token)).JsonAsync();
+            Assert.True(body.TryGetProperty("errors", out _), refused);
+        }
+        var quoted = await (await PostGraphQLAsync(new { query = "query($m: JSON) { transactions(filter: { metadata: $m }) { count } }", variables = new { m = new Dictionary<string, string> { ["a\"b"] = "x" } } }, mine.Token)).JsonAsync();
+        Assert.True(quoted.TryGetProperty("errors", out _));
     }
 
     [Fact]
