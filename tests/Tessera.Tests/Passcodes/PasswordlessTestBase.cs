@@ -40,13 +40,13 @@ public abstract partial class PasswordlessTestBase(Backend backend, PostgresServ
     protected async Task<string> LatestPasscodeAsync(string recipient)
     {
         await using var scope = Server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Data.TesseraDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<Tessera.Data.TesseraDbContext>();
         var message = await db.OutboxMessages.AsNoTracking().Where(m => m.Recipient == recipient).OrderByDescending(m => m.CreatedAt).FirstAsync();
         var content = scope.ServiceProvider.GetRequiredService<Outbox>().Read(message)!;
         return SixDigits().Match(content.Text).Value;
     }
 
-    protected Task<int> CountAsync<T>(Func<Data.TesseraDbContext, IQueryable<T>> query) =>
+    protected Task<int> CountAsync<T>(Func<Tessera.Data.TesseraDbContext, IQueryable<T>> query) =>
         Server.WithDbAsync(db => query(db).CountAsync());
 
     [GeneratedRegex(@"\b\d{6}\b")]
