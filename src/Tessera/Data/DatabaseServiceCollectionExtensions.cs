@@ -43,14 +43,29 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The configured PostgreSQL connection string, with Npgsql's automatic preparation on unless it names
-    /// <c>Max Auto Prepare</c> itself: the hot paths run a handful of statements over and over, and a prepared statement
-    /// skips PostgreSQL's parse and plan on every call. Pooling stays Npgsql's (on, 100 connections at most).
+    /// The configured PostgreSQL connection string with two defaults for the hot paths, each kept as the operator set
+    /// it when the string names it:
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare</c> 64: the hot paths run a handful of statements over and over, and a prepared
+    /// statement skips PostgreSQL's parse and plan on every call.</item>
+    /// <item><c>No Reset On Close</c>: Npgsql otherwise makes the server run <c>SET SESSION AUTHORIZATION DEFAULT;
+    /// RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP</c> on every
+    /// connection taken from the pool, i.e. on every request. Tessera leaves no session state behind: no SET, no
+    /// temporary tables, advisory locks only transaction-scoped, and LISTEN on its own unpooled connection.</item>
+    /// </list>
+    /// Pooling stays Npgsql's (on, 100 connections at most).
     /// </summary>
     internal static string PostgresConnectionString(string configured)
     {
-        if (configured.Replace(" ", "", StringComparison.Ordinal).Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)) return configured;
-        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+        var named = configured.Replace(" ", "", StringComparison.Ordinal);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (!named.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        if (!named.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     private static void EnsureDirectoryFor(string dataSource)
