@@ -4,14 +4,17 @@
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION=${DURATION:-10s}
+# Each row is preceded by an unrecorded run of the same load, so a row measures a warm server (JIT tiering, caches,
+# connection pools), not the first seconds of an instance or a scenario.
+WARMUP=${WARMUP:-3s}
 work="$(mktemp -d)"; chmod 755 "$work"  # the postgres user must reach its data directory
 results="$work/results.tsv"; : >"$results"
-pids=(); cgroups=()
+pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [ -n "${pgdata:-}" ] && runuser -u postgres -- pg_ctl -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
-  for group in "${cgroups[@]}"; do rmdir "$group" 2>/dev/null || true; done
+  for group in /sys/fs/cgroup/cpu/tessera-bench-$$-*; do rmdir "$group" 2>/dev/null || true; done
   [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,6 +55,7 @@ counters() {
 measure() {
   local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) n rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1
   n=${#urls[@]}
+  [ "$WARMUP" = 0 ] || warm "$WARMUP" "$c" "$script" "${urls[*]}"
   reset_peak "${spids[@]}"
   before=$(counters "${urls[@]}"); cpu0=$(cpu_seconds "${spids[@]}"); t0=$(date +%s.%N)
   local outs=() i=0 url out
@@ -74,6 +78,15 @@ measure() {
   printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >>"$results"
   printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s  peak %s MB\n" \
     "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >&2
+}
+# warm DURATION CONNECTIONS SCRIPT "URL...": the same load as measure, not recorded.
+warm() {
+  local urls=($4) n url
+  n=${#urls[@]}
+  for url in "${urls[@]}"; do
+    WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$(($2 / n > 0 ? $2 / n : 1))" -d"$1" -s "$3" "$url" >/dev/null 2>&1 &
+  done
+  wait_wrk
 }
 wait_wrk() { local job; for job in $(jobs -p); do case " ${pids[*]} " in *" $job "*) ;; *) wait "$job" || true ;; esac; done; }
 
@@ -114,17 +127,20 @@ init_tessera() { # BACKEND: migrates and creates the sandbox; sets secret client
 start_tessera() { # BACKEND [CPU_QUOTA_CORES]: one more instance; sets tport tpid
   local config; read -ra config <<<"$(bench_config "$1" | tr '\n' ' ')"
   tport=$(free_port)
-  "$work/tessera/tessera" serve --urls "http://127.0.0.1:$tport" --Tokens:PublicBaseUrl=http://bench.test "${config[@]}" >"$work/tessera-$tport.log" 2>&1 & pids+=($!); tpid=$!
-  if [ -n "${2:-}" ]; then cap_cpu "$tpid" "$2"; fi
+  # A capped instance joins its cgroup before exec, as in a container: the runtime reads the quota at start
+  # (Environment.ProcessorCount, GC heaps, thread-pool spinning) instead of sizing itself for the whole machine.
+  local group=""; [ -n "${2:-}" ] && group=$(cpu_group "$2")
+  GROUP=$group bash -c '[ -z "$GROUP" ] || echo $$ >"$GROUP/cgroup.procs"; exec "$@"' tessera \
+    "$work/tessera/tessera" serve --urls "http://127.0.0.1:$tport" --Tokens:PublicBaseUrl=http://bench.test "${config[@]}" >"$work/tessera-$tport.log" 2>&1 & pids+=($!); tpid=$!
   wait_up "http://127.0.0.1:$tport/healthz" || { tail -30 "$work/tessera-$tport.log" >&2; return 1; }
 }
 
-# cap_cpu PID CORES: a cgroup (v1 cpu controller) giving the process at most CORES of CPU time.
-cap_cpu() {
-  local group="/sys/fs/cgroup/cpu/tessera-bench-$1"
-  mkdir -p "$group"; cgroups+=("$group")
-  echo 100000 >"$group/cpu.cfs_period_us"; awk -v c="$2" 'BEGIN {printf "%d\n", c * 100000}' >"$group/cpu.cfs_quota_us"
-  echo "$1" >"$group/cgroup.procs"
+# cpu_group CORES: a new cgroup (v1 cpu controller) allowing at most CORES of CPU time; prints its path.
+cpu_group() {
+  local group="/sys/fs/cgroup/cpu/tessera-bench-$$-$RANDOM$RANDOM"
+  mkdir -p "$group"
+  echo 100000 >"$group/cpu.cfs_period_us"; awk -v c="$1" 'BEGIN {printf "%d\n", c * 100000}' >"$group/cpu.cfs_quota_us"
+  echo "$group"
 }
 
 # bulk_profiles BACKEND FROM TO EMAIL_PREFIX WITH_SESSION: inserts profiles FROM..TO straight into the database

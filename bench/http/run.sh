@@ -3,7 +3,7 @@
 # and on PostgreSQL, with a small database (1,000 profiles) and then a large one (1,000,000 more profiles, each with
 # a live session), and two instances on one PostgreSQL against one. Prints a Markdown table (bench/README.md).
 # Usage: bench/http/run.sh                     ~25 min
-#   DURATION=10s CONNECTIONS="1 16 64" BACKENDS="sqlite postgres" LARGE=1000000 TOKENS=10000 TRANSACTIONS=100000
+#   DURATION=10s WARMUP=3s CONNECTIONS="1 16 64" BACKENDS="sqlite postgres" LARGE=1000000 TOKENS=10000 TRANSACTIONS=100000
 #   SCENARIOS="verify graphql passwordless issuance instances" (any subset)
 # Needs: wrk, sqlite3, PostgreSQL server binaries (apt-get install wrk sqlite3 postgresql), run as root (postgres
 # runs as the postgres user; the two-instance rows cap CPU with a cgroup).
@@ -74,26 +74,29 @@ for backend in $BACKENDS; do
   if [ "$backend" = postgres ] && wants instances; then
     # Two instances against one on the verification scenario, 64 connections split across the instances. On 2
     # cores shared with wrk, one instance already keeps every core busy, so the uncapped pair can only show that;
-    # each instance capped at half a core (a cgroup) shows what a second machine would add.
+    # each instance capped at half a core (a cgroup) shows what a second machine would add. Both instances of a
+    # comparison are started and warmed together before either row, so "one" and "two" are the same warm servers.
+    tokens="$work/seed/tokens.txt"
     one_port=$tport; one_pid=$tpid
-    for c in 64; do
-      TOKENS_FILE="$work/seed/tokens.txt" measure "verification, one instance" "$backend" "$c" "$here/lua/verify.lua" "http://127.0.0.1:$tport" "$tpid"
-    done
-    start_tessera "$backend"
-    TOKENS_FILE="$work/seed/tokens.txt" measure "verification, two instances" "$backend" 64 "$here/lua/verify.lua" \
-      "http://127.0.0.1:$one_port http://127.0.0.1:$tport" "$one_pid $tpid"
-    stop_pid "$tpid"; stop_pid "$one_pid"
-    start_tessera "$backend" 0.5; first_port=$tport; first_pid=$tpid
-    TOKENS_FILE="$work/seed/tokens.txt" measure "verification, one instance capped at 0.5 core" "$backend" 64 "$here/lua/verify.lua" "http://127.0.0.1:$first_port" "$first_pid"
-    start_tessera "$backend" 0.5
-    TOKENS_FILE="$work/seed/tokens.txt" measure "verification, two instances capped at 0.5 core each" "$backend" 64 "$here/lua/verify.lua" \
-      "http://127.0.0.1:$first_port http://127.0.0.1:$tport" "$first_pid $tpid"
-    API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE measure "issuance, two instances capped at 0.5 core each" "$backend" 64 "$here/lua/issuance.lua" \
-      "http://127.0.0.1:$first_port http://127.0.0.1:$tport" "$first_pid $tpid"
-    stop_pid "$tpid"
+    start_tessera "$backend"; two_port=$tport; two_pid=$tpid
+    TOKENS_FILE=$tokens warm 10s 64 "$here/lua/verify.lua" "http://127.0.0.1:$one_port http://127.0.0.1:$two_port"
+    TOKENS_FILE=$tokens measure "verification, one instance" "$backend" 64 "$here/lua/verify.lua" "http://127.0.0.1:$one_port" "$one_pid"
+    TOKENS_FILE=$tokens measure "verification, two instances" "$backend" 64 "$here/lua/verify.lua" \
+      "http://127.0.0.1:$one_port http://127.0.0.1:$two_port" "$one_pid $two_pid"
+    stop_pid "$two_pid"; stop_pid "$one_pid"
+
+    start_tessera "$backend" 0.5; one_port=$tport; one_pid=$tpid
+    start_tessera "$backend" 0.5; two_port=$tport; two_pid=$tpid
+    both="http://127.0.0.1:$one_port http://127.0.0.1:$two_port"
+    TOKENS_FILE=$tokens warm 20s 64 "$here/lua/verify.lua" "$both"
+    API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE warm 20s 64 "$here/lua/issuance.lua" "$both"
+    TOKENS_FILE=$tokens measure "verification, one instance capped at 0.5 core" "$backend" 64 "$here/lua/verify.lua" "http://127.0.0.1:$one_port" "$one_pid"
+    TOKENS_FILE=$tokens measure "verification, two instances capped at 0.5 core each" "$backend" 64 "$here/lua/verify.lua" "$both" "$one_pid $two_pid"
     API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE measure "issuance, one instance capped at 0.5 core" "$backend" 64 "$here/lua/issuance.lua" \
-      "http://127.0.0.1:$first_port" "$first_pid"
-    tpid=$first_pid
+      "http://127.0.0.1:$one_port" "$one_pid"
+    API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE measure "issuance, two instances capped at 0.5 core each" "$backend" 64 "$here/lua/issuance.lua" \
+      "$both" "$one_pid $two_pid"
+    stop_pid "$two_pid"; tpid=$one_pid
   fi
   stop_pid "$tpid"
   if [ "$backend" = postgres ]; then runuser -u postgres -- pg_ctl -D "$pgdata" -m fast stop >/dev/null; pgdata=; rm -rf "$work/pg"; fi
