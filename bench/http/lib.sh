@@ -7,6 +7,9 @@ DURATION=${DURATION:-10s}
 # Each row is preceded by an unrecorded run of the same load, so a row measures a warm server (JIT tiering, caches,
 # connection pools), not the first seconds of an instance or a scenario.
 WARMUP=${WARMUP:-3s}
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench/http needs $tool (apt-get install wrk sqlite3 postgresql)" >&2; exit 1; }
+done
 work="$(mktemp -d)"; chmod 755 "$work"  # the postgres user must reach its data directory
 results="$work/results.tsv"; : >"$results"
 pids=()
