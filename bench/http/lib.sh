@@ -1,6 +1,7 @@
 # Shared pieces of the HTTP benchmarks (sourced by run.sh and soak.sh): build, start servers, seed, measure.
 # Every wrk run appends one row to $results: scenario, backend, connections, requests/s, p50, p99, non-2xx, SQL per
-# request (from the server's /metrics), server CPU (cores busy), server peak RSS during the row.
+# request (from the server's /metrics), server CPU (cores busy), the whole machine's CPU (cores busy: server, database,
+# load generator and whatever else runs; at nproc the machine is the bottleneck), server peak RSS during the row.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION=${DURATION:-10s}
@@ -40,6 +41,8 @@ build() {
 cpu_seconds() { local total=0 pid; for pid in "$@"; do total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{print t + ($14 + $15) / hz}' "/proc/$pid/stat"); done; echo "$total"; }
 reset_peak() { local pid; for pid in "$@"; do echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true; done; }
 peak_rss_mb() { local max=0 pid v; for pid in "$@"; do v=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status"); [ "$v" -gt "$max" ] && max=$v; done; echo "$max"; }
+# Busy and total jiffies of the whole machine, from /proc/stat's cpu line (idle and iowait count as not busy).
+machine_jiffies() { awk '/^cpu / {busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6}' /proc/stat; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 # counters URL...: "requests request_sql" summed over the servers' /metrics.
@@ -56,18 +59,18 @@ counters() {
 # measure NAME BACKEND CONNECTIONS SCRIPT "URL..." "PID...": wrk against each URL at once (connections split evenly),
 # one row for the lot. Extra environment for the Lua script is passed through by the caller.
 measure() {
-  local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) n rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1
+  local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) n rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1 m0 m1
   n=${#urls[@]}
   [ "$WARMUP" = 0 ] || warm "$WARMUP" "$c" "$script" "${urls[*]}"
   reset_peak "${spids[@]}"
-  before=$(counters "${urls[@]}"); cpu0=$(cpu_seconds "${spids[@]}"); t0=$(date +%s.%N)
+  before=$(counters "${urls[@]}"); cpu0=$(cpu_seconds "${spids[@]}"); m0=$(machine_jiffies); t0=$(date +%s.%N)
   local outs=() i=0 url out
   for url in "${urls[@]}"; do
     WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$((c / n > 0 ? c / n : 1))" -d"$DURATION" --latency -s "$script" "$url" >"$work/wrk.$i" 2>&1 &
     outs+=("$work/wrk.$i"); i=$((i + 1))
   done
   wait_wrk
-  t1=$(date +%s.%N); cpu1=$(cpu_seconds "${spids[@]}"); after=$(counters "${urls[@]}")
+  t1=$(date +%s.%N); m1=$(machine_jiffies); cpu1=$(cpu_seconds "${spids[@]}"); after=$(counters "${urls[@]}")
   for out in "${outs[@]}"; do
     rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.0f", a + $2}' "$out")
     # With several generators, latency percentiles are the worst of them (a conservative reading).
@@ -75,12 +78,13 @@ measure() {
     p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' "$out" | awk -v a="$p99" '{print ($1 > a ? $1 : a)}')
     errors=$((errors + $(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)))
   done
-  local sql cores
+  local sql cores machine
   sql=$(awk -v b="$before" -v a="$after" 'BEGIN {split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; if (r > 0) printf "%.2f", (y[2] - x[2]) / r; else printf "-"}')
   cores=$(awk -v c0="$cpu0" -v c1="$cpu1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", (c1 - c0) / (t1 - t0)}')
-  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >>"$results"
-  printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s  peak %s MB\n" \
-    "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$(peak_rss_mb "${spids[@]}")" >&2
+  machine=$(awk -v a="$m0" -v b="$m1" -v n="$(nproc)" 'BEGIN {split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; printf "%.2f", (t > 0 ? n * (y[1] - x[1]) / t : 0)}')
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" >>"$results"
+  printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s/%s  peak %s MB\n" \
+    "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" >&2
 }
 # warm DURATION CONNECTIONS SCRIPT "URL...": the same load as measure, not recorded.
 warm() {
