@@ -57,14 +57,17 @@ public static class DatabaseServiceCollectionExtensions
     /// </summary>
     internal static string PostgresConnectionString(string configured)
     {
-        var named = configured.Replace(" ", "", StringComparison.Ordinal);
+        // The keys as the operator wrote them (Npgsql's builder would report every keyword it knows as present), spaces
+        // dropped, so "Max Auto Prepare" and "MaxAutoPrepare" are one key and a password containing the words is not.
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured }.Keys
+            .Cast<string>().Select(key => key.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
-        if (!named.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!named.Contains("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
-        if (!named.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        if (!named.Contains("NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 

@@ -18,6 +18,15 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("p", built.Password);
     }
 
+    [Fact]
+    public void AValueThatMentionsAKeywordDoesNotNameIt()
+    {
+        var built = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.PostgresConnectionString("Host=db;Password=MaxAutoPrepare NoResetOnClose"));
+        Assert.Equal(64, built.MaxAutoPrepare);
+        Assert.True(built.NoResetOnClose);
+        Assert.Equal("MaxAutoPrepare NoResetOnClose", built.Password);
+    }
+
     [Theory]
     [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
     [InlineData("Host=db;MaxAutoPrepare=0;noresetonclose=false")]
