@@ -59,17 +59,13 @@ counters() {
 # measure NAME BACKEND CONNECTIONS SCRIPT "URL..." "PID...": wrk against each URL at once (connections split evenly),
 # one row for the lot. Extra environment for the Lua script is passed through by the caller.
 measure() {
-  local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) n rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1 m0 m1
-  n=${#urls[@]}
+  local name=$1 backend=$2 c=$3 script=$4 urls=($5) spids=($6) rps=0 p50=0 p99=0 errors=0 before after cpu0 cpu1 t0 t1 m0 m1
   [ "$WARMUP" = 0 ] || warm "$WARMUP" "$c" "$script" "${urls[*]}"
   reset_peak "${spids[@]}"
   before=$(counters "${urls[@]}"); cpu0=$(cpu_seconds "${spids[@]}"); m0=$(machine_jiffies); t0=$(date +%s.%N)
-  local outs=() i=0 url out
-  for url in "${urls[@]}"; do
-    WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$((c / n > 0 ? c / n : 1))" -d"$DURATION" --latency -s "$script" "$url" >"$work/wrk.$i" 2>&1 &
-    outs+=("$work/wrk.$i"); i=$((i + 1))
-  done
-  wait_wrk
+  local outs=() i out
+  for i in "${!urls[@]}"; do outs+=("$work/wrk.$i"); done
+  run_wrk "$DURATION" "$c" "$script" "$work/wrk" "${urls[@]}"
   t1=$(date +%s.%N); m1=$(machine_jiffies); cpu1=$(cpu_seconds "${spids[@]}"); after=$(counters "${urls[@]}")
   for out in "${outs[@]}"; do
     rps=$(awk -v a="$rps" '/Requests\/sec/ {printf "%.0f", a + $2}' "$out")
@@ -87,11 +83,16 @@ measure() {
     "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" >&2
 }
 # warm DURATION CONNECTIONS SCRIPT "URL...": the same load as measure, not recorded.
-warm() {
-  local urls=($4) n url
-  n=${#urls[@]}
-  for url in "${urls[@]}"; do
-    WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$(($2 / n > 0 ? $2 / n : 1))" -d"$1" -s "$3" "$url" >/dev/null 2>&1 &
+warm() { run_wrk "$1" "$2" "$3" "" $4; }
+# run_wrk DURATION CONNECTIONS SCRIPT OUT URL...: one wrk per URL at once, the connections split evenly, each drawing
+# its own random sequence; wrk i writes to OUT.i (nowhere when OUT is empty). Returns when all have finished.
+run_wrk() {
+  local duration=$1 c=$2 script=$3 out=$4 n i=0 url target; shift 4
+  n=$#
+  for url in "$@"; do
+    target=/dev/null; [ -z "$out" ] || target="$out.$i"
+    WRK_SEED=$((RANDOM * 32768 + RANDOM)) wrk -t1 -c"$((c / n > 0 ? c / n : 1))" -d"$duration" --latency -s "$script" "$url" >"$target" 2>&1 &
+    i=$((i + 1))
   done
   wait_wrk
 }
