@@ -11,7 +11,13 @@ namespace Tessera.Tests.Maintenance;
 
 public abstract class PrunerTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
 {
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Maintenance:BatchSize"] = "3" };
+    // No background dispatch: the webhook test's pending delivery is due, and a send attempt racing the pruner would
+    // add the attempt row the test counts.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Maintenance:BatchSize"] = "3",
+        ["Webhooks:BackgroundDispatch"] = "false",
+    };
 
     [Fact]
     public async Task OldRowsArePrunedInBoundedBatchesAndLiveOnesKept()
