@@ -7,7 +7,18 @@ using Tessera.Profiles;
 namespace Tessera.Sessions;
 
 /// <summary>A freshly issued token and what the API says about it.</summary>
-public sealed record IssuedSession(Session Session, string Token, Guid ProfileUuid);
+/// <remarks>
+/// The token is signed when first read, which callers do after their commit: on SQLite the write transaction holds the
+/// one-writer gate, and signing (about 40 µs) has no reason to keep the next writer waiting.
+/// </remarks>
+public sealed class IssuedSession(Session session, Guid profileUuid, Func<string> sign)
+{
+    private string? _token;
+
+    public Session Session { get; } = session;
+    public Guid ProfileUuid { get; } = profileUuid;
+    public string Token => _token ??= sign();
+}
 
 /// <summary>The issuance limit's verdict for one profile, with what the <c>Ratelimit-*</c> headers report.</summary>
 public readonly record struct IssuanceAllowance(bool Allowed, int Limit, int Remaining, int ResetSeconds);
@@ -62,7 +73,7 @@ public sealed class SessionService(
 
     private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
 
-    /// <summary>Adds a session for <paramref name="profile"/> to the context and signs its token. The caller saves.</summary>
+    /// <summary>Adds a session for <paramref name="profile"/> to the context, its token to be signed when read. The caller saves.</summary>
     public async Task<IssuedSession> IssueAsync(Profile profile, SessionKind kind, string issuedBy, string? clientId, HttpContext? http, CancellationToken cancellationToken)
     {
         var key = await keys.GetActiveAsync(profile.EnvironmentId, cancellationToken);
@@ -83,12 +94,12 @@ public sealed class SessionService(
             UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
         };
         db.Sessions.Add(session);
-        var token = issuer.Sign(key, new SessionClaims
+        var claims = new SessionClaims
         {
             SessionId = session.Id, ProfileId = profile.Id, EnvironmentId = profile.EnvironmentId, ClientId = clientId,
             IssuedBy = issuedBy, IssuedAt = issuedAt, NotBefore = issuedAt, ExpiresAt = expiresAt,
-        });
-        return new IssuedSession(session, token, profile.Uuid);
+        };
+        return new IssuedSession(session, profile.Uuid, () => issuer.Sign(key, claims));
     }
 
     private static string? Truncate(string value, int max) => value.Length == 0 ? null : value.Length <= max ? value : value[..max];
