@@ -40,6 +40,7 @@ public static class ServiceRegistration
         services.AddHostedService<RevocationNotifications>();
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
+        services.AddSingleton<SqliteIssuanceBatcher>();
         return services;
     }
 

@@ -32,6 +32,9 @@ public sealed class DatabaseOptions
         _ => ConnectionString ?? throw new ValidationException("Database:ConnectionString is required for postgres."),
     };
 
+    /// <summary>The SQLite connection string as EF is given it (normalized), which also names its one-writer gate.</summary>
+    public string SqliteConnectionString => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(EffectiveConnectionString).ConnectionString;
+
     /// <summary>Whether the connection string parses as the provider's (checked at start, not at the first query).</summary>
     public bool ConnectionStringIsWellFormed()
     {

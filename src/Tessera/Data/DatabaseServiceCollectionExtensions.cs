@@ -23,9 +23,8 @@ public static class DatabaseServiceCollectionExtensions
             switch (db.Provider)
             {
                 case DatabaseProvider.Sqlite:
-                    var builder = new SqliteConnectionStringBuilder(db.EffectiveConnectionString);
-                    EnsureDirectoryFor(builder.DataSource);
-                    options.UseSqlite(builder.ConnectionString);
+                    EnsureDirectoryFor(new SqliteConnectionStringBuilder(db.EffectiveConnectionString).DataSource);
+                    options.UseSqlite(db.SqliteConnectionString);
                     options.AddInterceptors(new SqlitePragmas(db.SqliteSynchronous));
                     break;
                 case DatabaseProvider.Postgres:

@@ -16,7 +16,10 @@ namespace Tessera.Data;
 /// </remarks>
 internal sealed class SqlitePragmas(string synchronous) : DbConnectionInterceptor
 {
-    private readonly string _sql = $"PRAGMA synchronous={synchronous};";
+    private readonly string _sql = Statements(synchronous);
+
+    /// <summary>The settings as SQL, for a connection opened outside EF.</summary>
+    internal static string Statements(string synchronous) => $"PRAGMA synchronous={synchronous};";
     // Static: the options callback makes an interceptor per DbContext. A handle serves one connection string, so one setting.
     private static readonly ConditionalWeakTable<object, object> Configured = new();
 

@@ -73,6 +73,9 @@ public sealed class WriteTransaction : IAsyncDisposable
 
     private static SemaphoreSlim Gate(string? connectionString) => SqliteGates.GetOrAdd(connectionString ?? "", _ => new SemaphoreSlim(1, 1));
 
+    /// <summary>The one-writer gate of the SQLite database at <paramref name="connectionString"/>, for writers that do not go through EF.</summary>
+    internal static SemaphoreSlim SqliteGate(string connectionString) => Gate(connectionString);
+
     /// <summary>Commits; the next writer may start at once, whatever the caller still does before disposing.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {

@@ -6,6 +6,15 @@ using Tessera.Profiles;
 
 namespace Tessera.Sessions;
 
+/// <summary>Where an issuance request came from, as the session row records it.</summary>
+public readonly record struct SessionOrigin(string? IpAddress, string? UserAgent)
+{
+    public static SessionOrigin Of(HttpContext? http) => http is null ? default
+        : new(Http.Credentials.ClientIp(http), Truncate(http.Request.Headers.UserAgent.ToString(), 512));
+
+    private static string? Truncate(string value, int max) => value.Length == 0 ? null : value.Length <= max ? value : value[..max];
+}
+
 /// <summary>A freshly issued token and what the API says about it.</summary>
 /// <remarks>
 /// The token is signed when first read, which callers do after their commit: on SQLite the write transaction holds the
@@ -18,10 +27,60 @@ public sealed class IssuedSession(Session session, Guid profileUuid, Func<string
     public Session Session { get; } = session;
     public Guid ProfileUuid { get; } = profileUuid;
     public string Token => _token ??= sign();
+
+    /// <summary>A new session row for the profile (not yet added to any context) and its token, signed with <paramref name="key"/>.</summary>
+    public static IssuedSession Create(SessionTokenIssuer issuer, SessionTokenOptions options, SigningKeyRing.LoadedKey key, DateTimeOffset now,
+        string profileId, Guid profileUuid, SessionKind kind, string issuedBy, string? clientId, SessionOrigin origin)
+    {
+        var issuedAt = now.ToUnixTimeSeconds();
+        var expiresAt = issuedAt + (long)options.Lifetime.TotalSeconds;
+        var session = new Session
+        {
+            Id = Guid.NewGuid(),
+            EnvironmentId = key.EnvironmentId,
+            ProfileId = profileId,
+            Kind = kind,
+            IssuedBy = issuedBy,
+            ClientId = clientId,
+            IssuedAt = now.UtcDateTime,
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt).UtcDateTime,
+            IpAddress = origin.IpAddress,
+            UserAgent = origin.UserAgent,
+        };
+        var claims = new SessionClaims
+        {
+            SessionId = session.Id, ProfileId = profileId, EnvironmentId = key.EnvironmentId, ClientId = clientId,
+            IssuedBy = issuedBy, IssuedAt = issuedAt, NotBefore = issuedAt, ExpiresAt = expiresAt,
+        };
+        return new IssuedSession(session, profileUuid, () => issuer.Sign(key, claims));
+    }
 }
 
 /// <summary>The issuance limit's verdict for one profile, with what the <c>Ratelimit-*</c> headers report.</summary>
-public readonly record struct IssuanceAllowance(bool Allowed, int Limit, int Remaining, int ResetSeconds);
+public readonly record struct IssuanceAllowance(bool Allowed, int Limit, int Remaining, int ResetSeconds)
+{
+    /// <summary>The verdict given when the profile's unrevoked sessions of the last day were issued at <paramref name="recent"/>.</summary>
+    public static IssuanceAllowance Evaluate(IssuanceLimitOptions limits, List<DateTime> recent, DateTime now)
+    {
+        var hourAgo = now.AddHours(-1);
+        var lastHour = recent.Where(t => t > hourAgo).Order().ToList();
+        var lastDay = recent.Order().ToList();
+
+        if (lastDay.Count >= limits.PerDay)
+            return new IssuanceAllowance(false, limits.PerDay, 0, SecondsUntil(lastDay[lastDay.Count - limits.PerDay].AddDays(1), now));
+        if (lastHour.Count >= limits.PerHour)
+            return new IssuanceAllowance(false, limits.PerHour, 0, SecondsUntil(lastHour[lastHour.Count - limits.PerHour].AddHours(1), now));
+        var reset = lastHour.Count > 0 ? SecondsUntil(lastHour[0].AddHours(1), now) : 3600;
+        // Report the tighter of the two budgets, counting the token about to be issued.
+        var remaining = Math.Min(limits.PerHour - lastHour.Count, limits.PerDay - lastDay.Count) - 1;
+        return new IssuanceAllowance(true, limits.PerHour, remaining, reset);
+    }
+
+    public static IssuanceAllowance ForNewProfile(IssuanceLimitOptions limits) =>
+        new(true, limits.PerHour, Math.Min(limits.PerHour, limits.PerDay) - 1, 3600);
+
+    private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
+}
 
 /// <summary>Issues and revokes sessions. Writes go through the caller's DbContext so they share its transaction.</summary>
 public sealed class SessionService(
@@ -40,69 +99,28 @@ public sealed class SessionService(
     /// </summary>
     public async Task<IssuanceAllowance> CheckIssuanceLimitAsync(string profileId, CancellationToken cancellationToken)
     {
-        var limits = limitOptions.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        var dayAgo = now.AddDays(-1);
         var recent = new List<DateTime>();
-        await foreach (var issuedAt in RecentIssuance.For(db)(db, profileId, dayAgo).WithCancellation(cancellationToken)) recent.Add(issuedAt);
-        var hourAgo = now.AddHours(-1);
-        var lastHour = recent.Where(t => t > hourAgo).Order().ToList();
-        var lastDay = recent.Order().ToList();
-
-        if (lastDay.Count >= limits.PerDay)
-            return new IssuanceAllowance(false, limits.PerDay, 0, SecondsUntil(lastDay[lastDay.Count - limits.PerDay].AddDays(1), now));
-        if (lastHour.Count >= limits.PerHour)
-            return new IssuanceAllowance(false, limits.PerHour, 0, SecondsUntil(lastHour[lastHour.Count - limits.PerHour].AddHours(1), now));
-        var reset = lastHour.Count > 0 ? SecondsUntil(lastHour[0].AddHours(1), now) : 3600;
-        // Report the tighter of the two budgets, counting the token about to be issued.
-        var remaining = Math.Min(limits.PerHour - lastHour.Count, limits.PerDay - lastDay.Count) - 1;
-        return new IssuanceAllowance(true, limits.PerHour, remaining, reset);
+        await foreach (var issuedAt in RecentIssuance.For(db)(db, profileId, now.AddDays(-1)).WithCancellation(cancellationToken)) recent.Add(issuedAt);
+        return IssuanceAllowance.Evaluate(limitOptions.Value, recent, now);
     }
 
     /// <summary>The allowance of a profile created in this transaction: it has no sessions yet, so nothing to count.</summary>
-    public IssuanceAllowance NewProfileAllowance()
-    {
-        var limits = limitOptions.Value;
-        return new IssuanceAllowance(true, limits.PerHour, Math.Min(limits.PerHour, limits.PerDay) - 1, 3600);
-    }
+    public IssuanceAllowance NewProfileAllowance() => IssuanceAllowance.ForNewProfile(limitOptions.Value);
 
     // Compiled once: it runs on every issuance, under the profile's lock.
     private static readonly CompiledQuery<Func<TesseraDbContext, string, DateTime, IAsyncEnumerable<DateTime>>> RecentIssuance = new(() =>
         EF.CompileAsyncQuery((TesseraDbContext db, string profileId, DateTime since) =>
             db.Sessions.AsNoTracking().Where(s => s.ProfileId == profileId && s.RevokedAt == null && s.IssuedAt > since).Select(s => s.IssuedAt)));
 
-    private static int SecondsUntil(DateTime when, DateTime now) => Math.Max(1, (int)Math.Ceiling((when - now).TotalSeconds));
-
     /// <summary>Adds a session for <paramref name="profile"/> to the context, its token to be signed when read. The caller saves.</summary>
     public async Task<IssuedSession> IssueAsync(Profile profile, SessionKind kind, string issuedBy, string? clientId, HttpContext? http, CancellationToken cancellationToken)
     {
         var key = await keys.GetActiveAsync(profile.EnvironmentId, cancellationToken);
-        var now = clock.GetUtcNow();
-        var issuedAt = now.ToUnixTimeSeconds();
-        var expiresAt = issuedAt + (long)tokenOptions.Value.Lifetime.TotalSeconds;
-        var session = new Session
-        {
-            Id = Guid.NewGuid(),
-            EnvironmentId = profile.EnvironmentId,
-            ProfileId = profile.Id,
-            Kind = kind,
-            IssuedBy = issuedBy,
-            ClientId = clientId,
-            IssuedAt = now.UtcDateTime,
-            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(expiresAt).UtcDateTime,
-            IpAddress = http is null ? null : Http.Credentials.ClientIp(http),
-            UserAgent = http is null ? null : Truncate(http.Request.Headers.UserAgent.ToString(), 512),
-        };
-        db.Sessions.Add(session);
-        var claims = new SessionClaims
-        {
-            SessionId = session.Id, ProfileId = profile.Id, EnvironmentId = profile.EnvironmentId, ClientId = clientId,
-            IssuedBy = issuedBy, IssuedAt = issuedAt, NotBefore = issuedAt, ExpiresAt = expiresAt,
-        };
-        return new IssuedSession(session, profile.Uuid, () => issuer.Sign(key, claims));
+        var issued = IssuedSession.Create(issuer, tokenOptions.Value, key, clock.GetUtcNow(), profile.Id, profile.Uuid, kind, issuedBy, clientId, SessionOrigin.Of(http));
+        db.Sessions.Add(issued.Session);
+        return issued;
     }
-
-    private static string? Truncate(string value, int max) => value.Length == 0 ? null : value.Length <= max ? value : value[..max];
 
     /// <summary>Revokes one session everywhere. False when it was already revoked.</summary>
     public async Task<bool> RevokeAsync(SessionClaims claims, CancellationToken cancellationToken)

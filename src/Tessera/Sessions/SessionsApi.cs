@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.ApiKeys;
 using Tessera.Audit;
 using Tessera.Data;
+using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Profiles;
 using Tessera.Security;
@@ -27,7 +28,8 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, AuditLog audit, TimeProvider clock)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, AuditLog audit, TimeProvider clock,
+        SqliteIssuanceBatcher batcher, SigningKeyRing keys)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
@@ -39,6 +41,31 @@ public static class SessionsApi
         if (errors.Any) return errors.ToResult();
 
         var environmentId = caller.Environment.Id;
+        // The common call, a token for a profile that exists with nothing to change: on SQLite, written in a batch.
+        if (batcher.Enabled && !input.ChangesAnything && (input.UserId is not null || input.Uuid is not null))
+        {
+            // userId wins over uuid, as in ResolveProfileAsync; it was validated above as a p_ id or a UUID.
+            var (byId, byUuid) = input.UserId is { } userIdText
+                ? Ids.IsProfileId(userIdText) ? (userIdText, (Guid?)null) : (null, Guid.Parse(userIdText))
+                : (null, input.Uuid);
+            var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
+                SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
+            switch (await batcher.IssueAsync(request, http.RequestAborted))
+            {
+                case IssuanceOutcome.Issued issued:
+                    RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);
+                    directory.Remember(environmentId, issued.Session.Session.ProfileId, issued.Session.ProfileUuid);
+                    return TypedResults.Created("/v1/users/session", SessionView.From(issued.Session));
+                case IssuanceOutcome.Disabled:
+                    return ProfileDisabled();
+                case IssuanceOutcome.LimitHit hit:
+                    RateLimitHeaders.Set(http, hit.Allowance.Limit, hit.Allowance.Remaining, hit.Allowance.ResetSeconds);
+                    await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, hit.ProfileId, Credentials.ClientIp(http), detail: "session issuance", cancellationToken: http.RequestAborted);
+                    return ApiError.TooManyRequests(http, hit.Allowance.ResetSeconds, TooManyTokens);
+                // Not found: the general path below creates it (a customer uuid) or answers 404 (a p_ id).
+            }
+        }
+
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
         for (var attempt = 0; ; attempt++)
         {
@@ -49,7 +76,7 @@ public static class SessionsApi
             if (notFound) return ApiError.NotFound("Profile");
 
             if (profile!.DisabledAt is not null)
-                return ApiError.Result(403, "Profile is disabled", "Enable it with PATCH /v1/profiles/{id} {\"disabled\": false} before issuing tokens.");
+                return ProfileDisabled();
             if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
                 return ProfileStore.ConflictResult(field);
 
@@ -59,7 +86,7 @@ public static class SessionsApi
             {
                 await transaction.DisposeAsync();
                 await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http), detail: "session issuance", cancellationToken: http.RequestAborted);
-                return ApiError.TooManyRequests(http, allowance.ResetSeconds, "Too many session tokens issued for this profile");
+                return ApiError.TooManyRequests(http, allowance.ResetSeconds, TooManyTokens);
             }
 
             input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
@@ -81,6 +108,11 @@ public static class SessionsApi
             return TypedResults.Created("/v1/users/session", SessionView.From(issued));
         }
     }
+
+    private const string TooManyTokens = "Too many session tokens issued for this profile";
+
+    private static JsonHttpResult<ApiError> ProfileDisabled() =>
+        ApiError.Result(403, "Profile is disabled", "Enable it with PATCH /v1/profiles/{id} {\"disabled\": false} before issuing tokens.");
 
     private static async Task<(Profile? Profile, bool Created, bool NotFound)> ResolveProfileAsync(
         ProfileStore profiles, string environmentId, ProfileInput input, CancellationToken cancellationToken)
