@@ -41,6 +41,7 @@ public static class ServiceRegistration
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
         services.AddSingleton<SqliteIssuanceBatcher>();
+        services.AddSingleton<PostgresIssuanceWriter>();
         return services;
     }
 

@@ -29,7 +29,7 @@ public static class SessionsApi
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, AuditLog audit, TimeProvider clock,
-        SqliteIssuanceBatcher batcher, SigningKeyRing keys)
+        SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter, SigningKeyRing keys)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
@@ -41,8 +41,9 @@ public static class SessionsApi
         if (errors.Any) return errors.ToResult();
 
         var environmentId = caller.Environment.Id;
-        // The common call, a token for a profile that exists with nothing to change: on SQLite, written in a batch.
-        if (batcher.Enabled && !input.ChangesAnything && (input.UserId is not null || input.Uuid is not null))
+        // The common call, a token for a profile that exists with nothing to change, skips EF: on SQLite it is written in
+        // a batch with other requests' (one writer at a time), on PostgreSQL in three round trips of its own.
+        if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null))
         {
             // userId wins over uuid, as in ResolveProfileAsync; it was validated above as a p_ id or a UUID.
             var (byId, byUuid) = input.UserId is { } userIdText
@@ -50,7 +51,10 @@ public static class SessionsApi
                 : (null, input.Uuid);
             var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
                 SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
-            switch (await batcher.IssueAsync(request, http.RequestAborted))
+            var outcome = batcher.Enabled
+                ? await batcher.IssueAsync(request, http.RequestAborted)
+                : await postgresWriter.IssueAsync(db, request, http.RequestAborted);
+            switch (outcome)
             {
                 case IssuanceOutcome.Issued issued:
                     RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);

@@ -8,9 +8,25 @@ using Tessera.Metrics;
 
 namespace Tessera.Sessions;
 
-/// <summary>What one request asks of <see cref="SqliteIssuanceBatcher"/>: a token for the environment's profile with this p_ id or uuid.</summary>
+/// <summary>
+/// What one request asks of the issuance writers (<see cref="SqliteIssuanceBatcher"/>, <see cref="PostgresIssuanceWriter"/>):
+/// a token for the environment's profile with this p_ id or uuid, signed with <see cref="Key"/>.
+/// </summary>
 public sealed record IssuanceRequest(
-    SigningKeyRing.LoadedKey Key, string? ProfileId, Guid? ProfileUuid, SessionKind Kind, string IssuedBy, SessionOrigin Origin);
+    SigningKeyRing.LoadedKey Key, string? ProfileId, Guid? ProfileUuid, SessionKind Kind, string IssuedBy, SessionOrigin Origin)
+{
+    /// <summary>The session row and token for the profile found, with the audit entry that records it: what both writers insert.</summary>
+    public (IssuedSession Issued, AuditEvent Audit) NewSession(SessionTokenIssuer issuer, SessionTokenOptions options, string profileId, Guid profileUuid, DateTimeOffset now)
+    {
+        var issued = IssuedSession.Create(issuer, options, Key, now, profileId, profileUuid, Kind, IssuedBy, clientId: null, Origin);
+        var audit = new AuditEvent
+        {
+            At = now.UtcDateTime, Action = AuditActions.SessionIssued, Actor = IssuedBy, EnvironmentId = Key.EnvironmentId,
+            ProfileId = profileId, IpAddress = Origin.IpAddress, Subject = issued.Session.Id.ToString("D"),
+        };
+        return (issued, audit);
+    }
+}
 
 /// <summary>The batcher's answer. <see cref="NotFound"/> leaves the request to the general path (which may create the profile).</summary>
 public abstract record IssuanceOutcome
@@ -146,14 +162,9 @@ public sealed class SqliteIssuanceBatcher : IAsyncDisposable
         var allowance = IssuanceAllowance.Evaluate(_limits, writer.RecentIssuance(profile.Value.Id, utcNow.AddDays(-1)), utcNow);
         if (!allowance.Allowed) return new IssuanceOutcome.LimitHit(profile.Value.Id, allowance);
 
-        var issued = IssuedSession.Create(_issuer, _tokenOptions, request.Key, now, profile.Value.Id, profile.Value.Uuid,
-            request.Kind, request.IssuedBy, clientId: null, request.Origin);
+        var (issued, audit) = request.NewSession(_issuer, _tokenOptions, profile.Value.Id, profile.Value.Uuid, now);
         writer.InsertSession(issued.Session);
-        writer.InsertAudit(new AuditEvent
-        {
-            At = utcNow, Action = AuditActions.SessionIssued, Actor = request.IssuedBy, EnvironmentId = environmentId,
-            ProfileId = profile.Value.Id, IpAddress = request.Origin.IpAddress, Subject = issued.Session.Id.ToString("D"),
-        });
+        writer.InsertAudit(audit);
         statements += 2;
         return new IssuanceOutcome.Issued(issued, allowance);
     }
