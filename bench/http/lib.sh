@@ -8,6 +8,10 @@ DURATION=${DURATION:-10s}
 # Each row is preceded by an unrecorded run of the same load, so a row measures a warm server (JIT tiering, caches,
 # connection pools), not the first seconds of an instance or a scenario.
 WARMUP=${WARMUP:-3s}
+# The write scenarios (issuance, passwordless) run far more code per request (EF Core's save pipeline among it), and
+# on two saturated cores the runtime's tier-1 JIT takes tens of seconds to catch up: PostgreSQL issuance measured
+# 1,016 req/s in its first 5 s and 2,913 in its eighth. Each is warmed this long once, before its first row.
+SCENARIO_WARMUP=${SCENARIO_WARMUP:-40s}
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "bench/http needs $tool (apt-get install wrk sqlite3 postgresql)" >&2; exit 1; }
 done

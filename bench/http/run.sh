@@ -3,7 +3,7 @@
 # and on PostgreSQL, with a small database (1,000 profiles) and then a large one (1,000,000 more profiles, each with
 # a live session), and two instances on one PostgreSQL against one. Prints a Markdown table (bench/README.md).
 # Usage: bench/http/run.sh                     ~25 min
-#   DURATION=10s WARMUP=3s CONNECTIONS="1 16 64" BACKENDS="sqlite postgres" LARGE=1000000 TOKENS=10000 TRANSACTIONS=100000
+#   DURATION=10s WARMUP=3s SCENARIO_WARMUP=40s CONNECTIONS="1 16 64" BACKENDS="sqlite postgres" LARGE=1000000 TOKENS=10000 TRANSACTIONS=100000
 #   SCENARIOS="verify graphql passwordless issuance instances" (any subset)
 # Needs: wrk, sqlite3, PostgreSQL server binaries (apt-get install wrk sqlite3 postgresql), run as root (postgres
 # runs as the postgres user; the two-instance rows cap CPU with a cgroup).
@@ -56,6 +56,7 @@ for backend in $BACKENDS; do
 
   read_scenarios "$backend" "$SMALL profiles"
   if wants passwordless; then
+    CLIENT_ID=$client PROFILES=$SMALL warm "$SCENARIO_WARMUP" 16 "$here/lua/passwordless.lua" "http://127.0.0.1:$tport"
     for c in $CONNECTIONS; do
       CLIENT_ID=$client PROFILES=$SMALL measure "passwordless round trip (2 requests), $SMALL profiles" "$backend" "$c" "$here/lua/passwordless.lua" "http://127.0.0.1:$tport" "$tpid"
     done
@@ -65,6 +66,7 @@ for backend in $BACKENDS; do
   bulk_profiles "$backend" $((SMALL + 1)) $((SMALL + LARGE)) bulk 1
   read_scenarios "$backend" "$((SMALL + LARGE)) profiles"
   if wants issuance; then
+    API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE warm "$SCENARIO_WARMUP" 16 "$here/lua/issuance.lua" "http://127.0.0.1:$tport"
     for c in $CONNECTIONS; do
       API_SECRET=$secret FIRST_PROFILE=$((SMALL + 1)) PROFILES=$LARGE \
         measure "issuance for existing profiles, $((SMALL + LARGE)) profiles" "$backend" "$c" "$here/lua/issuance.lua" "http://127.0.0.1:$tport" "$tpid"
