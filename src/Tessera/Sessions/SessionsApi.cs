@@ -41,34 +41,10 @@ public static class SessionsApi
         if (errors.Any) return errors.ToResult();
 
         var environmentId = caller.Environment.Id;
-        // The common call, a token for a profile that exists with nothing to change, skips EF: on SQLite it is written in
-        // a batch with other requests' (one writer at a time), on PostgreSQL in three round trips of its own.
-        if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null))
-        {
-            // userId wins over uuid, as in ResolveProfileAsync; it was validated above as a p_ id or a UUID.
-            var (byId, byUuid) = input.UserId is { } userIdText
-                ? Ids.IsProfileId(userIdText) ? (userIdText, (Guid?)null) : (null, Guid.Parse(userIdText))
-                : (null, input.Uuid);
-            var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
-                SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
-            var outcome = batcher.Enabled
-                ? await batcher.IssueAsync(request, http.RequestAborted)
-                : await postgresWriter.IssueAsync(db, request, http.RequestAborted);
-            switch (outcome)
-            {
-                case IssuanceOutcome.Issued issued:
-                    RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);
-                    directory.Remember(environmentId, issued.Session.Session.ProfileId, issued.Session.ProfileUuid);
-                    return TypedResults.Created("/v1/users/session", SessionView.From(issued.Session));
-                case IssuanceOutcome.Disabled:
-                    return ProfileDisabled();
-                case IssuanceOutcome.LimitHit hit:
-                    RateLimitHeaders.Set(http, hit.Allowance.Limit, hit.Allowance.Remaining, hit.Allowance.ResetSeconds);
-                    await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, hit.ProfileId, Credentials.ClientIp(http), detail: "session issuance", cancellationToken: http.RequestAborted);
-                    return ApiError.TooManyRequests(http, hit.Allowance.ResetSeconds, TooManyTokens);
-                // Not found: the general path below creates it (a customer uuid) or answers 404 (a p_ id).
-            }
-        }
+        // The common call, a token for a profile that exists with nothing to change, skips EF (see IssueOutsideEfAsync).
+        if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null)
+            && await IssueOutsideEfAsync(http, db, caller, input, batcher, postgresWriter, keys, directory, audit) is { } answered)
+            return answered;
 
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
         for (var attempt = 0; ; attempt++)
@@ -110,6 +86,44 @@ public static class SessionsApi
             }
             directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
             return TypedResults.Created("/v1/users/session", SessionView.From(issued));
+        }
+    }
+
+    /// <summary>
+    /// Issuance for a profile that exists, with nothing to change, written outside EF: on SQLite in a batch with other
+    /// requests' (one writer at a time: <see cref="SqliteIssuanceBatcher"/>), on PostgreSQL in three round trips
+    /// (<see cref="PostgresIssuanceWriter"/>). Null when no such profile exists: the general path then creates it (a
+    /// customer uuid) or answers 404 (a p_ id).
+    /// </summary>
+    private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>?> IssueOutsideEfAsync(
+        HttpContext http, TesseraDbContext db, ApiKeyCaller caller, ProfileInput input, SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter,
+        SigningKeyRing keys, ProfileDirectory directory, AuditLog audit)
+    {
+        var environmentId = caller.Environment.Id;
+        // userId wins over uuid, as in ResolveProfileAsync; it was validated as a p_ id or a UUID.
+        var (byId, byUuid) = input.UserId is { } userId
+            ? Ids.IsProfileId(userId) ? (userId, (Guid?)null) : (null, Guid.Parse(userId))
+            : (null, input.Uuid);
+        var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
+            SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
+        var outcome = batcher.Enabled
+            ? await batcher.IssueAsync(request, http.RequestAborted)
+            : await postgresWriter.IssueAsync(db, request, http.RequestAborted);
+        switch (outcome)
+        {
+            case IssuanceOutcome.Issued issued:
+                RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);
+                directory.Remember(environmentId, issued.Session.Session.ProfileId, issued.Session.ProfileUuid);
+                return TypedResults.Created("/v1/users/session", SessionView.From(issued.Session));
+            case IssuanceOutcome.Disabled:
+                return ProfileDisabled();
+            case IssuanceOutcome.LimitHit hit:
+                RateLimitHeaders.Set(http, hit.Allowance.Limit, hit.Allowance.Remaining, hit.Allowance.ResetSeconds);
+                await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, hit.ProfileId, Credentials.ClientIp(http),
+                    detail: "session issuance", cancellationToken: http.RequestAborted);
+                return ApiError.TooManyRequests(http, hit.Allowance.ResetSeconds, TooManyTokens);
+            default:
+                return null;
         }
     }
 
