@@ -10,9 +10,13 @@ namespace Tessera.Audit;
 public sealed class AuditLog(TesseraDbContext db, TimeProvider clock)
 {
     public void Record(string action, string actor, string? environmentId, string? profileId = null, string? ip = null, string? subject = null, string? detail = null) =>
-        db.AuditEvents.Add(new AuditEvent
+        db.AuditEvents.Add(NewEvent(clock.GetUtcNow().UtcDateTime, action, actor, environmentId, profileId, ip, subject, detail));
+
+    /// <summary>The event as it is stored, for writers that insert it themselves (the issuance writers outside EF).</summary>
+    public static AuditEvent NewEvent(DateTime at, string action, string actor, string? environmentId, string? profileId = null, string? ip = null, string? subject = null, string? detail = null) =>
+        new()
         {
-            At = clock.GetUtcNow().UtcDateTime,
+            At = at,
             Action = action,
             Actor = actor,
             EnvironmentId = environmentId,
@@ -20,7 +24,7 @@ public sealed class AuditLog(TesseraDbContext db, TimeProvider clock)
             IpAddress = ip,
             Subject = subject,
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
-        });
+        };
 
     /// <summary>Records and saves at once, for events with no other change to ride on (a refused request).</summary>
     public async Task RecordNowAsync(string action, string actor, string? environmentId, string? profileId = null, string? ip = null, string? subject = null, string? detail = null, CancellationToken cancellationToken = default)

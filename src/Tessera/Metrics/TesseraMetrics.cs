@@ -41,7 +41,7 @@ public sealed class TesseraMetrics : IDisposable
         else Interlocked.Increment(ref _requestDbCommands);
     }
 
-    /// <summary>Commands sent on requests' behalf by a writer outside EF (the SQLite issuance batcher).</summary>
+    /// <summary>Commands sent on requests' behalf by a writer outside EF (the issuance writers), which the interceptor cannot see.</summary>
     public void CountRequestDbCommands(int count) => Interlocked.Add(ref _requestDbCommands, count);
 
     public void Dispose() => _meter.Dispose();

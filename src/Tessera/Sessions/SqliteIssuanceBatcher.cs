@@ -19,16 +19,13 @@ public sealed record IssuanceRequest(
     public (IssuedSession Issued, AuditEvent Audit) NewSession(SessionTokenIssuer issuer, SessionTokenOptions options, string profileId, Guid profileUuid, DateTimeOffset now)
     {
         var issued = IssuedSession.Create(issuer, options, Key, now, profileId, profileUuid, Kind, IssuedBy, clientId: null, Origin);
-        var audit = new AuditEvent
-        {
-            At = now.UtcDateTime, Action = AuditActions.SessionIssued, Actor = IssuedBy, EnvironmentId = Key.EnvironmentId,
-            ProfileId = profileId, IpAddress = Origin.IpAddress, Subject = issued.Session.Id.ToString("D"),
-        };
+        var audit = AuditLog.NewEvent(now.UtcDateTime, AuditActions.SessionIssued, IssuedBy, Key.EnvironmentId, profileId, Origin.IpAddress,
+            subject: issued.Session.Id.ToString("D"));
         return (issued, audit);
     }
 }
 
-/// <summary>The batcher's answer. <see cref="NotFound"/> leaves the request to the general path (which may create the profile).</summary>
+/// <summary>An issuance writer's answer. <see cref="NotFound"/> leaves the request to the general path (which may create the profile).</summary>
 public abstract record IssuanceOutcome
 {
     public sealed record Issued(IssuedSession Session, IssuanceAllowance Allowance) : IssuanceOutcome;
