@@ -55,7 +55,6 @@ public sealed class PasscodeSignIn(
     TesseraDbContext db,
     ProfileStore profiles,
     SessionService sessions,
-    ProfileDirectory directory,
     Outbox outbox,
     PasscodeHasher hasher,
     IOptions<PasscodeOptions> options,
@@ -115,7 +114,6 @@ public sealed class PasscodeSignIn(
                     // A concurrent sign-up took the identifier first: it now exists, so this caller must prove it.
                     return ApiError.Result(409, "Identifier just registered", "Retry: a passcode will be sent.");
                 }
-                directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
                 return SessionCreated(http, issued);
             }
         }
@@ -278,7 +276,6 @@ public sealed class PasscodeSignIn(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         sessions.ApplyLocally(revoked);
-        directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
         return SessionCreated(http, issued);
     }
 

@@ -28,7 +28,7 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, ProfileDirectory directory, AuditLog audit, TimeProvider clock,
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
         SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter, SigningKeyRing keys)
     {
         var caller = http.ApiKeyCaller();
@@ -43,7 +43,7 @@ public static class SessionsApi
         var environmentId = caller.Environment.Id;
         // The common call, a token for a profile that exists with nothing to change, skips EF (see IssueOutsideEfAsync).
         if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null)
-            && await IssueOutsideEfAsync(http, db, caller, input, batcher, postgresWriter, keys, directory, audit) is { } answered)
+            && await IssueOutsideEfAsync(http, db, caller, input, batcher, postgresWriter, keys, audit) is { } answered)
             return answered;
 
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
@@ -84,7 +84,6 @@ public static class SessionsApi
                 if (conflict == "uuid" && attempt == 0) continue;
                 return ProfileStore.ConflictResult(conflict);
             }
-            directory.Remember(profile.EnvironmentId, profile.Id, profile.Uuid);
             return TypedResults.Created("/v1/users/session", SessionView.From(issued));
         }
     }
@@ -97,7 +96,7 @@ public static class SessionsApi
     /// </summary>
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>?> IssueOutsideEfAsync(
         HttpContext http, TesseraDbContext db, ApiKeyCaller caller, ProfileInput input, SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter,
-        SigningKeyRing keys, ProfileDirectory directory, AuditLog audit)
+        SigningKeyRing keys, AuditLog audit)
     {
         var environmentId = caller.Environment.Id;
         // userId wins over uuid, as in ResolveProfileAsync; it was validated as a p_ id or a UUID.
@@ -113,7 +112,6 @@ public static class SessionsApi
         {
             case IssuanceOutcome.Issued issued:
                 RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);
-                directory.Remember(environmentId, issued.Session.Session.ProfileId, issued.Session.ProfileUuid);
                 return TypedResults.Created("/v1/users/session", SessionView.From(issued.Session));
             case IssuanceOutcome.Disabled:
                 return ProfileDisabled();
