@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# A write scenario (passwordless round trip or issuance, SQLite, 16 connections) for the working tree and a git
+# revision, interleaved on one machine: a before/after comparison that the machine's swings between runs (30-40% on
+# the shared VMs here) do not decide. Each build gets a fresh database per round and the scenario's warm-up.
+# Usage: bench/http/compare.sh REF   e.g. SCENARIO=issuance ROUNDS=3 bench/http/compare.sh main
+# Env: SCENARIO=passwordless|issuance (passwordless), ROUNDS=2, DURATION=10s, CONNECTIONS=16, SCENARIO_WARMUP=40s,
+#      PROFILES (1,000 for passwordless, 100,000 for issuance). Needs wrk, sqlite3, python3.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ref=${1:?usage: bench/http/compare.sh GIT_REF}
+SCENARIO=${SCENARIO:-passwordless}
+ROUNDS=${ROUNDS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+case $SCENARIO in
+  passwordless) PROFILES=${PROFILES:-1000} ;;
+  issuance) PROFILES=${PROFILES:-100000} ;;
+  *) echo "SCENARIO must be passwordless or issuance" >&2; exit 1 ;;
+esac
+
+build
+mv "$work/tessera" "$work/build-worktree"
+src="$work/src-ref"; mkdir -p "$src"
+git -C "$root" archive "$ref" | tar -x -C "$src"
+# The GraphiQL bundle is not part of the comparison: reuse the working tree's node_modules instead of npm ci.
+[ -d "$root/src/Tessera/GraphQL/Explorer/node_modules" ] && ln -s "$root/src/Tessera/GraphQL/Explorer/node_modules" "$src/src/Tessera/GraphQL/Explorer/node_modules"
+dotnet build "$src/src/Tessera" -c Release -o "$work/build-ref" -v q -nologo >/dev/null
+label_ref="$ref $(git -C "$root" rev-parse --short "$ref")"
+
+for round in $(seq 1 "$ROUNDS"); do
+  for which in ref worktree; do
+    [ -n "${tpid:-}" ] && stop_pid "$tpid"
+    rm -rf "$work/tessera" "$work"/bench.db*; ln -s "$work/build-$which" "$work/tessera"
+    init_tessera sqlite
+    if [ "$SCENARIO" = passwordless ]; then
+      bulk_profiles sqlite 1 "$PROFILES" user 0
+      start_tessera sqlite
+      set -- "$here/lua/passwordless.lua"; export CLIENT_ID=$client PROFILES
+    else
+      bulk_profiles sqlite 1 "$PROFILES" bulk 1
+      start_tessera sqlite
+      set -- "$here/lua/issuance.lua"; export API_SECRET=$secret FIRST_PROFILE=1 PROFILES
+    fi
+    name="$SCENARIO, $([ "$which" = ref ] && echo "$label_ref" || echo "working tree"), round $round"
+    warm "$SCENARIO_WARMUP" "$CONNECTIONS" "$1" "http://127.0.0.1:$tport"
+    WARMUP=0 measure "$name" sqlite "$CONNECTIONS" "$1" "http://127.0.0.1:$tport" "$tpid"
+  done
+done
+
+echo
+printf "| build | db | conns | req/s | p50 ms | p99 ms | non-2xx | SQL/req | server cores | machine cores | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11}' "$results"
