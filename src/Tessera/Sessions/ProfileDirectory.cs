@@ -124,7 +124,8 @@ public sealed class ProfileDirectory
         return (profileId, byUuid);
     }
 
-    public void Remember(string environmentId, string profileId, Guid uuid) => Add(new Entry(profileId, environmentId, uuid));
+    // Internal: entries come from the directory's own reads (tests seed it directly), never from issuance.
+    internal void Remember(string environmentId, string profileId, Guid uuid) => Add(new Entry(profileId, environmentId, uuid));
 
     private void Add(Entry entry)
     {
