@@ -19,11 +19,7 @@ esac
 
 build
 mv "$work/tessera" "$work/build-worktree"
-src="$work/src-ref"; mkdir -p "$src"
-git -C "$root" archive "$ref" | tar -x -C "$src"
-# The GraphiQL bundle is not part of the comparison: reuse the working tree's node_modules instead of npm ci.
-[ -d "$root/src/Tessera/GraphQL/Explorer/node_modules" ] && ln -s "$root/src/Tessera/GraphQL/Explorer/node_modules" "$src/src/Tessera/GraphQL/Explorer/node_modules"
-dotnet build "$src/src/Tessera" -c Release -o "$work/build-ref" -v q -nologo >/dev/null
+build_revision "$ref" "$work/build-ref"
 label_ref="$ref $(git -C "$root" rev-parse --short "$ref")"
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -34,15 +30,15 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ "$SCENARIO" = passwordless ]; then
       bulk_profiles sqlite 1 "$PROFILES" user 0
       start_tessera sqlite
-      set -- "$here/lua/passwordless.lua"; export CLIENT_ID=$client PROFILES
+      script="$here/lua/passwordless.lua"; export CLIENT_ID=$client PROFILES
     else
       bulk_profiles sqlite 1 "$PROFILES" bulk 1
       start_tessera sqlite
-      set -- "$here/lua/issuance.lua"; export API_SECRET=$secret FIRST_PROFILE=1 PROFILES
+      script="$here/lua/issuance.lua"; export API_SECRET=$secret FIRST_PROFILE=1 PROFILES
     fi
     name="$SCENARIO, $([ "$which" = ref ] && echo "$label_ref" || echo "working tree"), round $round"
-    warm "$SCENARIO_WARMUP" "$CONNECTIONS" "$1" "http://127.0.0.1:$tport"
-    WARMUP=0 measure "$name" sqlite "$CONNECTIONS" "$1" "http://127.0.0.1:$tport" "$tpid"
+    warm "$SCENARIO_WARMUP" "$CONNECTIONS" "$script" "http://127.0.0.1:$tport"
+    WARMUP=0 measure "$name" sqlite "$CONNECTIONS" "$script" "http://127.0.0.1:$tport" "$tpid"
   done
 done
 

@@ -40,6 +40,15 @@ build() {
   dotnet build "$here/Baseline" -c Release -o "$work/baseline" -v q -nologo >/dev/null
 }
 
+# build_revision REF OUT: a Release build of Tessera at git revision REF into OUT (for before/after comparisons).
+build_revision() {
+  local src="$work/src-${1//\//_}"; mkdir -p "$src"
+  git -C "$root" archive "$1" | tar -x -C "$src"
+  # The GraphiQL bundle is not part of the comparison: reuse the working tree's node_modules instead of npm ci.
+  [ -d "$root/src/Tessera/GraphQL/Explorer/node_modules" ] && ln -s "$root/src/Tessera/GraphQL/Explorer/node_modules" "$src/src/Tessera/GraphQL/Explorer/node_modules"
+  dotnet build "$src/src/Tessera" -c Release -o "$2" -v q -nologo >/dev/null
+}
+
 # Server CPU seconds (user+system) and peak RSS, read from /proc; the peak is reset before each row
 # (clear_refs 5) so a row reports its own peak, not seeding's.
 cpu_seconds() { local total=0 pid; for pid in "$@"; do total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{print t + ($14 + $15) / hz}' "/proc/$pid/stat"); done; echo "$total"; }

@@ -17,11 +17,7 @@ dotnet build "$here/Baseline" -c Release -o "$work/baseline" -v q -nologo >/dev/
 dotnet build "$root/src/Tessera" -c Release -o "$work/build-worktree" -v q -nologo >/dev/null
 labels+=("tessera (working tree)"); dirs+=("$work/build-worktree")
 for ref in "$@"; do
-  src="$work/src-${ref//\//_}"; mkdir -p "$src"
-  git -C "$root" archive "$ref" | tar -x -C "$src"
-  # The GraphiQL bundle is not part of the comparison: reuse the working tree's node_modules instead of npm ci.
-  [ -d "$root/src/Tessera/GraphQL/Explorer/node_modules" ] && ln -s "$root/src/Tessera/GraphQL/Explorer/node_modules" "$src/src/Tessera/GraphQL/Explorer/node_modules"
-  dotnet build "$src/src/Tessera" -c Release -o "$work/build-${ref//\//_}" -v q -nologo >/dev/null
+  build_revision "$ref" "$work/build-${ref//\//_}"
   labels+=("tessera ($ref $(git -C "$root" rev-parse --short "$ref"))"); dirs+=("$work/build-${ref//\//_}")
 done
 
