@@ -40,6 +40,7 @@ public static class ServiceRegistration
         services.AddHostedService<RevocationNotifications>();
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
+        services.AddSingleton<SqliteGroupCommit>();
         services.AddSingleton<SqliteIssuanceBatcher>();
         services.AddSingleton<PostgresIssuanceWriter>();
         return services;
@@ -59,6 +60,7 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.AddSingleton<PasscodeHasher>();
         services.AddScoped<PasscodeSignIn>();
+        services.AddScoped<SqlitePasscodeWriter>();
         // Passcodes are delivered through the outbox; TryAdd so the delivery feature's own registration is the same one.
         services.TryAddScoped<Tessera.Delivery.Outbox>();
         return services;

@@ -26,6 +26,12 @@ public sealed class AuditLog(TesseraDbContext db, TimeProvider clock)
             Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
         };
 
+    /// <summary>Inserts the event through a SQLite writer outside EF (<see cref="SqliteGroupCommit"/>).</summary>
+    public static void Insert(SqliteWriter writer, AuditEvent e) =>
+        writer.Execute("INSERT INTO audit_events (at, action, environment_id, profile_id, actor, ip_address, subject, detail) " +
+                       "VALUES ($at, $action, $environment, $profile, $actor, $ip, $subject, $detail)",
+            e.At, e.Action, e.EnvironmentId, e.ProfileId, e.Actor, e.IpAddress, e.Subject, e.Detail);
+
     /// <summary>Records and saves at once, for events with no other change to ride on (a refused request).</summary>
     public async Task RecordNowAsync(string action, string actor, string? environmentId, string? profileId = null, string? ip = null, string? subject = null, string? detail = null, CancellationToken cancellationToken = default)
     {

@@ -28,9 +28,17 @@ public sealed class Outbox(TesseraDbContext db, SecretProtector protector, IEnum
     /// <param name="captureOnly">Keep the message for inspection instead of sending (sandbox with no provider).</param>
     public OutboxMessage Enqueue(string environmentId, OutboxChannel channel, string recipient, string purpose, MessageContent content, DateTime expiresAt, bool captureOnly)
     {
+        var message = NewMessage(environmentId, channel, recipient, purpose, content, expiresAt, captureOnly);
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    /// <summary>A message row, its content encrypted, not yet added to any context (for writers outside EF).</summary>
+    public OutboxMessage NewMessage(string environmentId, OutboxChannel channel, string recipient, string purpose, MessageContent content, DateTime expiresAt, bool captureOnly)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var id = Guid.NewGuid();
-        var message = new OutboxMessage
+        return new OutboxMessage
         {
             Id = id,
             EnvironmentId = environmentId,
@@ -43,8 +51,6 @@ public sealed class Outbox(TesseraDbContext db, SecretProtector protector, IEnum
             NextAttemptAt = now,
             ExpiresAt = expiresAt,
         };
-        db.OutboxMessages.Add(message);
-        return message;
     }
 
     /// <summary>Whether a provider is configured for the channel.</summary>

@@ -59,6 +59,7 @@ public sealed class PasscodeSignIn(
     PasscodeHasher hasher,
     IOptions<PasscodeOptions> options,
     Audit.AuditLog audit,
+    SqlitePasscodeWriter sqliteWriter,
     TimeProvider clock)
 {
     private static IResult Disabled() =>
@@ -66,7 +67,11 @@ public sealed class PasscodeSignIn(
 
     private readonly PasscodeOptions _options = options.Value;
 
-    private sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier);
+    /// <summary>Who asks: the client, its environment, and the identifier normalized for the client's strategy.</summary>
+    internal sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier)
+    {
+        public OutboxChannel Channel => Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
+    }
 
     private async Task<(Caller? Caller, IResult? Error)> ResolveAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
     {
@@ -87,6 +92,20 @@ public sealed class PasscodeSignIn(
         if (caller is null) return error!;
 
         var ip = Credentials.ClientIp(http);
+        if (sqliteWriter.Enabled)
+        {
+            var canSend = outbox.CanSend(caller.Channel);
+            // A production environment with no provider gets its 503 from the EF path, after the checks before it.
+            if (canSend || caller.Environment.Mode != EnvironmentMode.Production)
+            {
+                switch (await sqliteWriter.SendAsync(caller, ip, captureOnly: !canSend, cancellationToken))
+                {
+                    case SqlitePasscodeWriter.Outcome.Sent: return Accepted();
+                    case SqlitePasscodeWriter.Outcome.Disabled: return Disabled();
+                }
+            }
+        }
+
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
         // Read the clock once the lock is held, so challenges of one identifier are created in the order they commit.
@@ -131,8 +150,10 @@ public sealed class PasscodeSignIn(
         audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
+        return Accepted();
     }
+
+    private static IResult Accepted() => TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
 
     /// <summary>
     /// The identifier's profile, its newest challenge and upper bounds of the hour's sends from the IP and in the
@@ -163,30 +184,14 @@ public sealed class PasscodeSignIn(
                 .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken) >= _options.MaxSendsPerEnvironmentPerHour)
             return ApiError.TooManyRequests(http, 3600, "Too many passcodes sent by this environment");
 
-        var channel = caller.Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
+        var channel = caller.Channel;
         var canSend = outbox.CanSend(channel);
         if (!canSend && caller.Environment.Mode == EnvironmentMode.Production)
             return ApiError.Result(503, "Delivery is not configured", $"Configure an {(channel == OutboxChannel.Email ? "SMTP" : "SMS")} provider for production environments.");
 
-        var code = PasscodeHasher.NewCode();
-        var challengeId = Guid.NewGuid();
-        var challenge = new PasscodeChallenge
-        {
-            Id = challengeId,
-            EnvironmentId = caller.Environment.Id,
-            ClientId = caller.Client.Id,
-            Identifier = caller.Identifier,
-            ProfileId = state.ProfileId,
-            CreatedAt = now,
-            ExpiresAt = now + _options.Lifetime,
-            IpAddress = ip,
-            CodeHash = hasher.Hash(challengeId, code),
-        };
+        var (challenge, message) = NewChallenge(hasher, outbox, _options, caller, state.ProfileId, ip, now, captureOnly: !canSend);
         db.PasscodeChallenges.Add(challenge);
-        var content = channel == OutboxChannel.Email
-            ? MessageTemplates.PasscodeEmail(caller.Client.Name, code, _options.Lifetime)
-            : MessageTemplates.PasscodeSms(caller.Client.Name, code, _options.Lifetime);
-        outbox.Enqueue(caller.Environment.Id, channel, caller.Identifier, "passcode", content, challenge.ExpiresAt, captureOnly: !canSend);
+        db.OutboxMessages.Add(message);
         return null;
     }
 
@@ -195,6 +200,15 @@ public sealed class PasscodeSignIn(
         var (caller, error) = await ResolveAsync(http, request, cancellationToken);
         if (caller is null) return error!;
         var passcode = request.Passcode ?? "";
+        var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
+        if (sqliteWriter.Enabled)
+        {
+            switch (await sqliteWriter.AuthenticateAsync(caller, passcode, sandboxCode, SessionOrigin.Of(http), cancellationToken))
+            {
+                case SqlitePasscodeWriter.Outcome.Issued issuedOutside: return SessionCreated(http, issuedOutside.Session);
+                case SqlitePasscodeWriter.Outcome.Disabled: return Disabled();
+            }
+        }
 
         await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
         await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
@@ -207,7 +221,6 @@ public sealed class PasscodeSignIn(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
         PasscodeChallenge? challenge = null;
         if (!sandboxCode)
         {
@@ -277,6 +290,34 @@ public sealed class PasscodeSignIn(
         await transaction.CommitAsync(cancellationToken);
         sessions.ApplyLocally(revoked);
         return SessionCreated(http, issued);
+    }
+
+    /// <summary>
+    /// A new challenge for the caller and the message carrying its code, neither added to any context. The code
+    /// exists only inside the message, encrypted; the challenge keeps its keyed hash.
+    /// </summary>
+    internal static (PasscodeChallenge Challenge, OutboxMessage Message) NewChallenge(PasscodeHasher hasher, Outbox outbox, PasscodeOptions options,
+        Caller caller, string? profileId, string? ip, DateTime now, bool captureOnly)
+    {
+        var code = PasscodeHasher.NewCode();
+        var challengeId = Guid.NewGuid();
+        var challenge = new PasscodeChallenge
+        {
+            Id = challengeId,
+            EnvironmentId = caller.Environment.Id,
+            ClientId = caller.Client.Id,
+            Identifier = caller.Identifier,
+            ProfileId = profileId,
+            CreatedAt = now,
+            ExpiresAt = now + options.Lifetime,
+            IpAddress = ip,
+            CodeHash = hasher.Hash(challengeId, code),
+        };
+        var content = caller.Channel == OutboxChannel.Email
+            ? MessageTemplates.PasscodeEmail(caller.Client.Name, code, options.Lifetime)
+            : MessageTemplates.PasscodeSms(caller.Client.Name, code, options.Lifetime);
+        var message = outbox.NewMessage(caller.Environment.Id, caller.Channel, caller.Identifier, "passcode", content, challenge.ExpiresAt, captureOnly);
+        return (challenge, message);
     }
 
     private static IResult WrongPasscode(HttpContext http)

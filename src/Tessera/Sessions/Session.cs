@@ -15,6 +15,12 @@ public sealed class Session
     public DateTime? RevokedAt { get; set; }
     public string? IpAddress { get; init; }
     public string? UserAgent { get; init; }
+
+    /// <summary>Inserts the (new, unrevoked) session through a SQLite writer outside EF (<see cref="Data.SqliteGroupCommit"/>).</summary>
+    public void Insert(Data.SqliteWriter writer) =>
+        writer.Execute("INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, client_id, issued_at, expires_at, revoked_at, ip_address, user_agent) " +
+                       "VALUES ($id, $environment, $profile, $kind, $issuedBy, $clientId, $issuedAt, $expiresAt, NULL, $ip, $userAgent)",
+            Id, EnvironmentId, ProfileId, Kind, IssuedBy, ClientId, IssuedAt, ExpiresAt, IpAddress, UserAgent);
 }
 
 public enum SessionKind

@@ -1,0 +1,159 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Clients;
+using Tessera.Delivery;
+using Tessera.Sessions;
+using Tessera.Tests.Infrastructure;
+using Xunit;
+
+namespace Tessera.Tests.Passcodes;
+
+/// <summary>
+/// Passwordless sign-in for profiles whose identifier is already verified: the steady state, which SQLite writes
+/// outside EF (<see cref="Tessera.Passcodes.SqlitePasscodeWriter"/>) and PostgreSQL through it. The same rules and the
+/// same rows either way.
+/// </summary>
+public abstract class SteadyStateSignInTests(Backend backend, PostgresServer postgres) : PasswordlessTestBase(backend, postgres)
+{
+    private Client _client = null!;
+
+    /// <summary>A profile signed up and verified by a first passcode sign-in, past the resend cooldown.</summary>
+    private async Task<string> VerifiedUserAsync(string email, string? ip = null)
+    {
+        _client ??= await CreateClientAsync(AuthStrategy.Email);
+        Assert.Equal(HttpStatusCode.Created, (await IdentifyAsync(email, ip)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email, ip)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await AnswerAsync(email, await LatestPasscodeAsync(email))).StatusCode);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        return email;
+    }
+
+    private Task<HttpResponseMessage> IdentifyAsync(string email, string? ip = null) => PostSessionAsync(new { session = new { clientId = _client.Id, email } }, ip);
+
+    private Task<HttpResponseMessage> AnswerAsync(string email, string passcode) =>
+        PutSessionAsync(new { session = new { clientId = _client.Id, email, passcode } });
+
+    [Fact]
+    public async Task ASendAndASignInWriteTheChallengeMessageCountsSessionAndAuditEvents()
+    {
+        var email = await VerifiedUserAsync("steady@example.com");
+        var profile = await Server.WithDbAsync(db => db.Profiles.AsNoTracking().SingleAsync(p => p.Email == email));
+        var sendsBefore = await Server.WithDbAsync(db => db.PasscodeSendCounts.SumAsync(c => c.Sends));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email)).StatusCode);
+        var challenge = await Server.WithDbAsync(db => db.PasscodeChallenges.AsNoTracking().Where(c => c.Identifier == email).OrderByDescending(c => c.CreatedAt).FirstAsync());
+        Assert.Equal(profile.Id, challenge.ProfileId);
+        Assert.Equal(_client.Id, challenge.ClientId);
+        Assert.Equal(Environment.Id, challenge.EnvironmentId);
+        Assert.Equal("203.0.113.10", challenge.IpAddress);
+        Assert.Equal(Clock.GetUtcNow().UtcDateTime, challenge.CreatedAt);
+        Assert.Equal(challenge.CreatedAt.AddMinutes(10), challenge.ExpiresAt);
+        Assert.Equal(32, challenge.CodeHash.Length);
+        Assert.Equal(0, challenge.FailedAttempts);
+        Assert.Null(challenge.ConsumedAt);
+        var message = await Server.WithDbAsync(db => db.OutboxMessages.AsNoTracking().OrderByDescending(m => m.CreatedAt).FirstAsync(m => m.Recipient == email));
+        Assert.Equal((OutboxChannel.Email, "passcode", OutboxStatus.Captured), (message.Channel, message.Purpose, message.Status));
+        Assert.Equal(challenge.ExpiresAt, message.ExpiresAt);
+        // Both scopes (the environment and the client IP) counted the send.
+        Assert.Equal(sendsBefore + 2, await Server.WithDbAsync(db => db.PasscodeSendCounts.SumAsync(c => c.Sends)));
+        Assert.Equal(1, await CountAsync(db => db.AuditEvents.Where(e => e.Action == "passcode.sent" && e.ProfileId == profile.Id && e.At == challenge.CreatedAt)));
+
+        var code = await LatestPasscodeAsync(email);
+        var answer = await AnswerAsync(email, code);
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        var token = answer.Headers.GetValues("Authorization").Single()["Bearer ".Length..];
+        var introspected = await Server.SendAsync(HttpMethod.Get, "/v1/users/session", token);
+        Assert.Equal(HttpStatusCode.OK, introspected.StatusCode);
+
+        var consumed = await Server.WithDbAsync(db => db.PasscodeChallenges.AsNoTracking().SingleAsync(c => c.Id == challenge.Id));
+        Assert.Equal(Clock.GetUtcNow().UtcDateTime, consumed.ConsumedAt);
+        var session = await Server.WithDbAsync(db => db.Sessions.AsNoTracking().Where(s => s.ProfileId == profile.Id).OrderByDescending(s => s.IssuedAt).FirstAsync());
+        Assert.Equal((SessionKind.Passwordless, _client.Id, _client.Id, "203.0.113.10"), (session.Kind, session.IssuedBy, session.ClientId, session.IpAddress));
+        Assert.Null(session.RevokedAt);
+        Assert.Equal(1, await CountAsync(db => db.AuditEvents.Where(e => e.Action == "session.issued" && e.Subject == session.Id.ToString("D") && e.Detail == "passcode")));
+    }
+
+    [Fact]
+    public async Task ARightPasscodeIsSingleUseEvenUnderConcurrency()
+    {
+        var email = await VerifiedUserAsync("steady-race@example.com");
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email)).StatusCode);
+        var code = await LatestPasscodeAsync(email);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AnswerAsync(email, code)));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+        // Every loser is a wrong answer counted against the identifier.
+        Assert.Equal(7, await CountAsync(db => db.PasscodeFailures.Where(f => f.Identifier == email)));
+    }
+
+    [Fact]
+    public async Task WrongPasscodesAreCountedAndFiveKillTheChallenge()
+    {
+        var email = await VerifiedUserAsync("steady-wrong@example.com");
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email)).StatusCode);
+        var code = await LatestPasscodeAsync(email);
+        var wrong = code == "123456" ? "654321" : "123456";
+
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await AnswerAsync(email, wrong)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await AnswerAsync(email, code)).StatusCode);
+        Assert.Equal(5, await CountAsync(db => db.PasscodeFailures.Where(f => f.Identifier == email)));
+        Assert.Equal(5, await Server.WithDbAsync(db => db.PasscodeChallenges.Where(c => c.Identifier == email).OrderByDescending(c => c.CreatedAt).Select(c => c.FailedAttempts).FirstAsync()));
+    }
+
+    [Fact]
+    public async Task TheCooldownStillHoldsAndTheSandboxCodeSignsIn()
+    {
+        var email = await VerifiedUserAsync("steady-cooldown@example.com");
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email)).StatusCode);
+        var again = await IdentifyAsync(email);
+        Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
+        Assert.Equal("30", again.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var answer = await AnswerAsync(email, "000000");
+        Assert.Equal(HttpStatusCode.Created, answer.StatusCode);
+        Assert.Equal(1, await CountAsync(db => db.AuditEvents.Where(e => e.Action == "session.issued" && e.Detail == "sandbox passcode")));
+        // The sandbox code leaves the challenge as it was.
+        Assert.Equal(0, await CountAsync(db => db.PasscodeChallenges.Where(c => c.Identifier == email && c.ConsumedAt != null && c.CreatedAt == Clock.GetUtcNow().UtcDateTime)));
+    }
+
+    [Fact]
+    public async Task ADisabledProfileGets403AndItsPasscodeStaysUnused()
+    {
+        var email = await VerifiedUserAsync("steady-disabled@example.com");
+        Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(email)).StatusCode);
+        var code = await LatestPasscodeAsync(email);
+        await Server.WithDbAsync(db => db.Profiles.Where(p => p.Email == email).ExecuteUpdateAsync(p => p.SetProperty(x => x.DisabledAt, Clock.GetUtcNow().UtcDateTime)));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await AnswerAsync(email, code)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await IdentifyAsync(email)).StatusCode);
+        Assert.Equal(0, await CountAsync(db => db.PasscodeChallenges.Where(c => c.Identifier == email && c.ConsumedAt != null && c.CreatedAt == Clock.GetUtcNow().UtcDateTime)));
+    }
+
+    [Fact]
+    public async Task ManyConcurrentRoundTripsAllSucceed()
+    {
+        var emails = new List<string>();
+        // One address each: twelve users behind one address would pass its hourly limit of 20 sends.
+        for (var i = 0; i < 12; i++) emails.Add(await VerifiedUserAsync($"steady-many-{i}@example.com", Ip(i)));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var challengesBefore = await CountAsync(db => db.PasscodeChallenges);
+        var sessionsBefore = await CountAsync(db => db.Sessions);
+
+        var sends = await Task.WhenAll(emails.Select((email, i) => IdentifyAsync(email, Ip(i))));
+        Assert.All(sends, s => Assert.Equal(HttpStatusCode.Accepted, s.StatusCode));
+        var codes = new List<string>();
+        foreach (var email in emails) codes.Add(await LatestPasscodeAsync(email));
+        var answers = await Task.WhenAll(emails.Select((email, i) => AnswerAsync(email, codes[i])));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        Assert.Equal(challengesBefore + emails.Count, await CountAsync(db => db.PasscodeChallenges));
+        Assert.Equal(sessionsBefore + emails.Count, await CountAsync(db => db.Sessions));
+        static string Ip(int i) => $"198.51.100.{10 + i}";
+    }
+}
+
+public sealed class SteadyStateSignInTestsOnSqlite(PostgresServer postgres) : SteadyStateSignInTests(Backend.Sqlite, postgres);
+public sealed class SteadyStateSignInTestsOnPostgres(PostgresServer postgres) : SteadyStateSignInTests(Backend.Postgres, postgres);
