@@ -41,7 +41,7 @@ public static class ServiceRegistration
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
         services.AddSingleton<SqliteGroupCommit>();
-        services.AddSingleton<SqliteIssuanceBatcher>();
+        services.AddSingleton<SqliteIssuanceWriter>();
         services.AddSingleton<PostgresIssuanceWriter>();
         return services;
     }

@@ -29,7 +29,7 @@ public static class SessionsApi
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
-        SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter, SigningKeyRing keys)
+        SqliteIssuanceWriter sqliteWriter, PostgresIssuanceWriter postgresWriter, SigningKeyRing keys)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
@@ -43,7 +43,7 @@ public static class SessionsApi
         var environmentId = caller.Environment.Id;
         // The common call, a token for a profile that exists with nothing to change, skips EF (see IssueOutsideEfAsync).
         if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null)
-            && await IssueOutsideEfAsync(http, db, caller, input, batcher, postgresWriter, keys, audit) is { } answered)
+            && await IssueOutsideEfAsync(http, db, caller, input, sqliteWriter, postgresWriter, keys, audit) is { } answered)
             return answered;
 
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
@@ -90,12 +90,12 @@ public static class SessionsApi
 
     /// <summary>
     /// Issuance for a profile that exists, with nothing to change, written outside EF: on SQLite in a batch with other
-    /// requests' (one writer at a time: <see cref="SqliteIssuanceBatcher"/>), on PostgreSQL in three round trips
+    /// requests' (one writer at a time: <see cref="SqliteIssuanceWriter"/>), on PostgreSQL in three round trips
     /// (<see cref="PostgresIssuanceWriter"/>). Null when no such profile exists: the general path then creates it (a
     /// customer uuid) or answers 404 (a p_ id).
     /// </summary>
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>?> IssueOutsideEfAsync(
-        HttpContext http, TesseraDbContext db, ApiKeyCaller caller, ProfileInput input, SqliteIssuanceBatcher batcher, PostgresIssuanceWriter postgresWriter,
+        HttpContext http, TesseraDbContext db, ApiKeyCaller caller, ProfileInput input, SqliteIssuanceWriter sqliteWriter, PostgresIssuanceWriter postgresWriter,
         SigningKeyRing keys, AuditLog audit)
     {
         var environmentId = caller.Environment.Id;
@@ -105,8 +105,8 @@ public static class SessionsApi
             : (null, input.Uuid);
         var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
             SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
-        var outcome = batcher.Enabled
-            ? await batcher.IssueAsync(request, http.RequestAborted)
+        var outcome = sqliteWriter.Enabled
+            ? await sqliteWriter.IssueAsync(request, http.RequestAborted)
             : await postgresWriter.IssueAsync(db, request, http.RequestAborted);
         switch (outcome)
         {
