@@ -50,7 +50,10 @@ public static class PasswordlessApi
     }
 }
 
-/// <summary>The identify and authenticate flows, with every rule of the spec's Security section.</summary>
+/// <summary>
+/// The identify and authenticate flows, with every rule of the spec's Security section. On SQLite the steady state is
+/// tried first outside EF (<see cref="SqlitePasscodeWriter"/>); what it defers, and everything on PostgreSQL, runs here.
+/// </summary>
 public sealed class PasscodeSignIn(
     TesseraDbContext db,
     ProfileStore profiles,
