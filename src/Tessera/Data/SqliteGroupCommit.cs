@@ -106,18 +106,18 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         using var transaction = writer.Begin();
         foreach (var unit in batch)
         {
-            writer.Execute("SAVEPOINT unit");
+            writer.Control("SAVEPOINT unit");
             try
             {
                 unit.Run(writer);
-                writer.Execute("RELEASE unit");
+                writer.Control("RELEASE unit");
             }
             catch (Exception ex)
             {
                 // Undo this unit's writes only (ROLLBACK TO keeps the savepoint: release it too), then go on. When the
                 // connection itself failed, these throw too and the whole batch fails.
-                writer.Execute("ROLLBACK TO unit");
-                writer.Execute("RELEASE unit");
+                writer.Control("ROLLBACK TO unit");
+                writer.Control("RELEASE unit");
                 unit.Failed(ex);
             }
         }
@@ -149,11 +149,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         private Exception? _error;
         public TaskCompletionSource<T> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public override void Run(SqliteWriter writer)
-        {
-            _error = null;
-            _result = work(writer);
-        }
+        public override void Run(SqliteWriter writer) => _result = work(writer);
 
         public override void Failed(Exception ex) => _error = ex;
 
@@ -210,10 +206,21 @@ public sealed partial class SqliteWriter : IDisposable
     }
 
     /// <summary>Runs a statement that returns no rows; the rows it changed.</summary>
-    public int Execute(string sql, params ReadOnlySpan<object?> values) => Prepare(sql, values).ExecuteNonQuery();
+    public int Execute(string sql, params ReadOnlySpan<object?> values)
+    {
+        _statements++;
+        return Prepare(sql, values).ExecuteNonQuery();
+    }
 
     /// <summary>Runs a query; dispose the reader before the next statement.</summary>
-    public SqliteDataReader Query(string sql, params ReadOnlySpan<object?> values) => Prepare(sql, values).ExecuteReader();
+    public SqliteDataReader Query(string sql, params ReadOnlySpan<object?> values)
+    {
+        _statements++;
+        return Prepare(sql, values).ExecuteReader();
+    }
+
+    /// <summary>The loop's own transaction control (savepoints), kept out of the statement count.</summary>
+    internal void Control(string sql) => Prepare(sql, []).ExecuteNonQuery();
 
     /// <summary>The statements run since the last call (savepoints excluded), for the database-commands metric.</summary>
     internal int TakeStatementCount()
@@ -239,8 +246,6 @@ public sealed partial class SqliteWriter : IDisposable
             throw new ArgumentException($"The statement takes {command.Parameters.Count} values, {values.Length} given.", nameof(values));
         for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = Storable(values[i]);
         command.Transaction = _transaction;
-        if (!sql.StartsWith("SAVEPOINT", StringComparison.Ordinal) && !sql.StartsWith("RELEASE", StringComparison.Ordinal) && !sql.StartsWith("ROLLBACK", StringComparison.Ordinal))
-            _statements++;
         return command;
     }
 

@@ -43,7 +43,9 @@ public abstract record IssuanceOutcome
 public sealed class SqliteIssuanceWriter(SqliteGroupCommit groupCommit, SessionTokenIssuer issuer, IOptions<SessionTokenOptions> tokenOptions,
     IOptions<IssuanceLimitOptions> limits, TimeProvider clock)
 {
+    // Constants, not interpolated per call: the writer finds each statement's prepared command by its text.
     private const string ProfileColumns = "SELECT id, uuid, disabled_at IS NOT NULL FROM profiles WHERE environment_id = $environment";
+    private const string ProfileById = ProfileColumns + " AND id = $key", ProfileByUuid = ProfileColumns + " AND uuid = $key";
 
     /// <summary>True on SQLite; PostgreSQL has its own writer (<see cref="PostgresIssuanceWriter"/>).</summary>
     public bool Enabled => groupCommit.Enabled;
@@ -61,8 +63,8 @@ public sealed class SqliteIssuanceWriter(SqliteGroupCommit groupCommit, SessionT
         string profileId;
         Guid profileUuid;
         using (var profile = request.ProfileId is not null
-                   ? writer.Query($"{ProfileColumns} AND id = $key", request.Key.EnvironmentId, request.ProfileId)
-                   : writer.Query($"{ProfileColumns} AND uuid = $key", request.Key.EnvironmentId, request.ProfileUuid!.Value))
+                   ? writer.Query(ProfileById, request.Key.EnvironmentId, request.ProfileId)
+                   : writer.Query(ProfileByUuid, request.Key.EnvironmentId, request.ProfileUuid!.Value))
         {
             if (!profile.Read()) return new IssuanceOutcome.NotFound();
             if (profile.GetBoolean(2)) return new IssuanceOutcome.Disabled();

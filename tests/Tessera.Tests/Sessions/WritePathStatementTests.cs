@@ -56,40 +56,31 @@ public abstract class WritePathStatementTests(Backend backend, PostgresServer po
 
         Clock.Advance(TimeSpan.FromMinutes(1)); // past the resend cooldown
         var metrics = server.Services.GetRequiredService<Tessera.Metrics.TesseraMetrics>();
-        _statements.Reset();
-        var before = metrics.RequestDbCommands;
-        Assert.Equal(HttpStatusCode.Accepted, (await PostSessionAsync(new { session }, server: server)).StatusCode);
-        if (Backend == Backend.Postgres)
-        {
-            // The client; the identifier lock; profile, newest challenge and send counts in one read; the send
-            // counts; the challenge, its message and the audit event.
-            Assert.Equal(5, _statements.Statements);
-            Assert.Equal(1, _statements.Transactions);
-        }
-        else
-        {
-            // The client through EF; then, in a group-commit transaction outside EF: profile, newest challenge and
-            // send counts in one read; the challenge, its message, the send counts and the audit event.
-            Assert.Equal(1, _statements.Statements);
-            Assert.Equal(0, _statements.Transactions);
-            Assert.Equal(6, metrics.RequestDbCommands - before);
-        }
+        // PostgreSQL: the client; the identifier lock; profile, newest challenge and send counts in one read; the
+        // send counts; the challenge, its message and the audit event, in one EF transaction. SQLite: the client
+        // through EF; then, in a group-commit transaction outside EF, the one read, the challenge, its message, the
+        // send counts and the audit event.
+        await AssertCommandsAsync(() => PostSessionAsync(new { session }, server: server), HttpStatusCode.Accepted, postgresStatements: 5, sqliteCommands: 6);
+        // PostgreSQL: the client; the identifier lock; the profile; the session and its audit event. SQLite: the
+        // client through EF; the profile, the session and its audit event outside it.
+        await AssertCommandsAsync(() => PutSessionAsync(new { session = answer }, server: server), HttpStatusCode.Created, postgresStatements: 4, sqliteCommands: 4);
 
-        _statements.Reset();
-        before = metrics.RequestDbCommands;
-        Assert.Equal(HttpStatusCode.Created, (await PutSessionAsync(new { session = answer }, server: server)).StatusCode);
-        if (Backend == Backend.Postgres)
+        async Task AssertCommandsAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode status, int postgresStatements, int sqliteCommands)
         {
-            // The client; the identifier lock; the profile; the session and its audit event.
-            Assert.Equal(4, _statements.Statements);
-            Assert.Equal(1, _statements.Transactions);
-        }
-        else
-        {
-            // The client through EF; the profile, the session and its audit event outside it.
-            Assert.Equal(1, _statements.Statements);
-            Assert.Equal(0, _statements.Transactions);
-            Assert.Equal(4, metrics.RequestDbCommands - before);
+            _statements.Reset();
+            var before = metrics.RequestDbCommands;
+            Assert.Equal(status, (await send()).StatusCode);
+            if (Backend == Backend.Postgres)
+            {
+                Assert.Equal(postgresStatements, _statements.Statements);
+                Assert.Equal(1, _statements.Transactions);
+            }
+            else
+            {
+                Assert.Equal(1, _statements.Statements);
+                Assert.Equal(0, _statements.Transactions);
+                Assert.Equal(sqliteCommands, metrics.RequestDbCommands - before);
+            }
         }
     }
 
