@@ -63,6 +63,7 @@ public sealed class PasscodeSignIn(
     IOptions<PasscodeOptions> options,
     Audit.AuditLog audit,
     SqlitePasscodeWriter sqliteWriter,
+    SendLimitLocks sendLimitLocks,
     TimeProvider clock)
 {
     private static IResult Disabled() =>
@@ -109,11 +110,8 @@ public sealed class PasscodeSignIn(
             }
         }
 
-        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
-        await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
-        // Read the clock once the lock is held, so challenges of one identifier are created in the order they commit.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
+        var (transaction, state, now) = await BeginSendAsync(caller, ip, cancellationToken);
+        await using var owned = transaction;
 
         if (state.ProfileId is null)
         {
@@ -154,6 +152,45 @@ public sealed class PasscodeSignIn(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Accepted();
+    }
+
+    /// <summary>
+    /// Identify's transaction with its locks held, and the send state read under them: the identifier's lock (cooldown,
+    /// one sign-up) and, on PostgreSQL, the send limits' scope locks (<see cref="SendLimitLocks"/>).
+    /// </summary>
+    private async Task<(WriteTransaction Transaction, PasscodeQueries.SendState State, DateTime Now)> BeginSendAsync(Caller caller, string? ip, CancellationToken cancellationToken)
+    {
+        var postgres = db.Database.IsNpgsql();
+        var modes = postgres ? await sendLimitLocks.FirstModesAsync(db, cancellationToken) : default;
+        while (true)
+        {
+            var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
+            try
+            {
+                if (postgres)
+                {
+                    object[] keys = ip is null
+                        ? [caller.Environment.Id + "\n" + caller.Identifier, PasscodeSendCounts.EnvironmentScope(caller.Environment.Id)]
+                        : [caller.Environment.Id + "\n" + caller.Identifier, PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.IpScope(ip)];
+                    await db.Database.ExecuteSqlRawAsync(SendLimitLocks.LockStatements(modes, ip is not null), keys, cancellationToken);
+                }
+                // Read the clock once the locks are held, so challenges of one identifier are created in the order they commit.
+                var now = clock.GetUtcNow().UtcDateTime;
+                var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
+                if (postgres && sendLimitLocks.Escalation(modes, ip is not null, state.SendsFromIpAtMost, state.SendsInEnvironmentAtMost) is { } stronger)
+                {
+                    await transaction.DisposeAsync(); // rolls back, releasing the shared locks before the exclusive ones are asked for
+                    modes = stronger;
+                    continue;
+                }
+                return (transaction, state, now);
+            }
+            catch
+            {
+                await transaction.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     private static IResult Accepted() => TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Clients;
 using Tessera.Maintenance;
+using Tessera.Passcodes;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
@@ -68,6 +69,28 @@ public abstract class PasscodeSendLimitTests(Backend backend, PostgresServer pos
     }
 
     [Fact]
+    public async Task ConcurrentSendsFromOneIpThroughTwoInstancesStopExactlyAtTheLimit()
+    {
+        await KnownUsersAsync(12);
+        var other = await StartSecondInstanceAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => IdentifyAsync(i, "198.51.100.7", i % 2 == 0 ? null : other)));
+        Assert.Equal(4, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(8, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(4, await CountAsync(db => db.OutboxMessages));
+    }
+
+    [Fact]
+    public async Task ConcurrentSendsFromManyIpsStopExactlyAtTheEnvironmentLimit()
+    {
+        await KnownUsersAsync(12);
+        var other = await StartSecondInstanceAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => IdentifyAsync(i, $"198.51.100.{i + 1}", i % 2 == 0 ? null : other)));
+        Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(6, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(6, await CountAsync(db => db.PasscodeChallenges));
+    }
+
+    [Fact]
     public async Task SendCountsArePrunedOnceTheirHourIsOver()
     {
         await KnownUsersAsync(2);
@@ -84,3 +107,52 @@ public abstract class PasscodeSendLimitTests(Backend backend, PostgresServer pos
 
 public sealed class PasscodeSendLimitTestsOnSqlite(PostgresServer postgres) : PasscodeSendLimitTests(Backend.Sqlite, postgres);
 public sealed class PasscodeSendLimitTestsOnPostgres(PostgresServer postgres) : PasscodeSendLimitTests(Backend.Postgres, postgres);
+
+/// <summary>
+/// A limit larger than the transactions PostgreSQL can have open at once (the test server's <c>max_connections</c> is
+/// 400) is locked shared while far off, and a send that finds it near starts again under the exclusive lock.
+/// </summary>
+public abstract class PasscodeSendLimitNearTests(Backend backend, PostgresServer postgres) : PasswordlessTestBase(backend, postgres)
+{
+    private const int Limit = 404;
+    private const string Ip = "198.51.100.7";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Passcodes:MaxSendsPerIpPerHour"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [Fact]
+    public async Task ConcurrentSendsNearALimitLargerThanMaxConnectionsStopExactlyAtIt()
+    {
+        if (Backend == Backend.Postgres)
+            Assert.Equal(400, await Server.WithDbAsync(db => db.Database.SqlQueryRaw<int>("SELECT current_setting('max_connections')::int AS \"Value\"").SingleAsync()));
+        var client = await CreateClientAsync(AuthStrategy.Email);
+        for (var i = 0; i < 12; i++)
+            Assert.Equal(HttpStatusCode.Created, (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { email = $"u{i}@example.com" })).StatusCode);
+
+        // 400 sends from the IP in the last 10 minutes, as identify would have written them: challenges and their counts.
+        var now = Clock.GetUtcNow().UtcDateTime;
+        await Server.WithDbAsync(async db =>
+        {
+            for (var i = 0; i < Limit - 4; i++)
+                db.PasscodeChallenges.Add(new PasscodeChallenge
+                {
+                    Id = Guid.NewGuid(), EnvironmentId = Environment.Id, ClientId = client.Id, Identifier = $"earlier{i}@example.com",
+                    CreatedAt = now.AddMinutes(-10), ExpiresAt = now, IpAddress = Ip, CodeHash = new byte[32],
+                });
+            db.PasscodeSendCounts.Add(new PasscodeSendCount { Scope = PasscodeSendCounts.IpScope(Ip), WindowIndex = PasscodeSendCounts.WindowOf(now.AddMinutes(-10)), Shard = 0, Sends = Limit - 4 });
+            return await db.SaveChangesAsync();
+        });
+
+        var other = await StartSecondInstanceAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            PostSessionAsync(new { session = new { clientId = client.Id, email = $"u{i}@example.com" } }, Ip, server: i % 2 == 0 ? null : other)));
+        Assert.Equal(4, answers.Count(a => a.StatusCode == HttpStatusCode.Accepted));
+        Assert.Equal(8, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(Limit, await CountAsync(db => db.PasscodeChallenges.Where(c => c.IpAddress == Ip)));
+    }
+}
+
+public sealed class PasscodeSendLimitNearTestsOnSqlite(PostgresServer postgres) : PasscodeSendLimitNearTests(Backend.Sqlite, postgres);
+public sealed class PasscodeSendLimitNearTestsOnPostgres(PostgresServer postgres) : PasscodeSendLimitNearTests(Backend.Postgres, postgres);
