@@ -32,6 +32,11 @@ public sealed class AuditLog(TesseraDbContext db, TimeProvider clock)
                        "VALUES ($at, $action, $environment, $profile, $actor, $ip, $subject, $detail)",
             e.At, e.Action, e.EnvironmentId, e.ProfileId, e.Actor, e.IpAddress, e.Subject, e.Detail);
 
+    /// <summary>The same insert for a PostgreSQL batch outside EF.</summary>
+    internal static Npgsql.NpgsqlBatchCommand PostgresInsert(AuditEvent e) =>
+        PostgresStatement.Of("INSERT INTO audit_events (at, action, environment_id, profile_id, actor, ip_address, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            e.At, e.Action, e.EnvironmentId, e.ProfileId, e.Actor, e.IpAddress, e.Subject, e.Detail);
+
     /// <summary>Records and saves at once, for events with no other change to ride on (a refused request).</summary>
     public async Task RecordNowAsync(string action, string actor, string? environmentId, string? profileId = null, string? ip = null, string? subject = null, string? detail = null, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 using Tessera.Data;
 using Tessera.Metrics;
 
@@ -24,11 +23,6 @@ public sealed class PostgresIssuanceWriter(
     private const string ProfileById = $"{ProfileColumns} AND id = $2 FOR UPDATE";
     private const string ProfileByUuid = $"{ProfileColumns} AND uuid = $2 FOR UPDATE";
     private const string Recent = "SELECT issued_at FROM sessions WHERE profile_id = $1 AND revoked_at IS NULL AND issued_at > $2";
-    private const string InsertSession =
-        "INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, client_id, issued_at, expires_at, revoked_at, ip_address, user_agent) " +
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)";
-    private const string InsertAudit =
-        "INSERT INTO audit_events (at, action, environment_id, profile_id, actor, ip_address, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
     public async Task<IssuanceOutcome> IssueAsync(TesseraDbContext db, IssuanceRequest request, CancellationToken cancellationToken)
     {
@@ -40,10 +34,9 @@ public sealed class PostgresIssuanceWriter(
             // Round trip 1: BEGIN and the profile, locked.
             await using var find = new NpgsqlBatch(connection);
             find.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            var lookup = new NpgsqlBatchCommand(request.ProfileId is not null ? ProfileById : ProfileByUuid);
-            lookup.Parameters.Add(Text(request.Key.EnvironmentId));
-            lookup.Parameters.Add(request.ProfileId is { } id ? Text(id) : new NpgsqlParameter<Guid> { TypedValue = request.ProfileUuid!.Value });
-            find.BatchCommands.Add(lookup);
+            find.BatchCommands.Add(request.ProfileId is { } id
+                ? PostgresStatement.Of(ProfileById, request.Key.EnvironmentId, id)
+                : PostgresStatement.Of(ProfileByUuid, request.Key.EnvironmentId, request.ProfileUuid!.Value));
             open = true;
             (string Id, Guid Uuid, bool Disabled)? profile = null;
             await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
@@ -57,10 +50,8 @@ public sealed class PostgresIssuanceWriter(
             // Round trip 2: the profile's unrevoked sessions of the last day.
             var now = clock.GetUtcNow();
             var recent = new List<DateTime>();
-            await using (var count = new NpgsqlCommand(Recent, connection))
+            await using (var count = new NpgsqlBatch(connection) { BatchCommands = { PostgresStatement.Of(Recent, profile.Value.Id, now.UtcDateTime.AddDays(-1)) } })
             {
-                count.Parameters.Add(Text(profile.Value.Id));
-                count.Parameters.Add(Time(now.UtcDateTime.AddDays(-1)));
                 await using var reader = await count.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken)) recent.Add(reader.GetDateTime(0));
             }
@@ -70,22 +61,9 @@ public sealed class PostgresIssuanceWriter(
 
             // Round trip 3: the inserts and the commit.
             var (issued, audit) = request.NewSession(issuer, tokenOptions.Value, profile.Value.Id, profile.Value.Uuid, now);
-            var session = issued.Session;
             await using var write = new NpgsqlBatch(connection);
-            var insertSession = new NpgsqlBatchCommand(InsertSession);
-            insertSession.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = session.Id });
-            foreach (var value in new[] { session.EnvironmentId, session.ProfileId, session.Kind.ToString(), session.IssuedBy, session.ClientId })
-                insertSession.Parameters.Add(Text(value));
-            insertSession.Parameters.Add(Time(session.IssuedAt));
-            insertSession.Parameters.Add(Time(session.ExpiresAt));
-            insertSession.Parameters.Add(Text(session.IpAddress));
-            insertSession.Parameters.Add(Text(session.UserAgent));
-            var insertAudit = new NpgsqlBatchCommand(InsertAudit);
-            insertAudit.Parameters.Add(Time(audit.At));
-            foreach (var value in new[] { audit.Action, audit.EnvironmentId, audit.ProfileId, audit.Actor, audit.IpAddress, audit.Subject, audit.Detail })
-                insertAudit.Parameters.Add(Text(value));
-            write.BatchCommands.Add(insertSession);
-            write.BatchCommands.Add(insertAudit);
+            write.BatchCommands.Add(issued.Session.PostgresInsert());
+            write.BatchCommands.Add(Audit.AuditLog.PostgresInsert(audit));
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             open = false;
@@ -97,22 +75,9 @@ public sealed class PostgresIssuanceWriter(
         {
             // Whatever stopped it (not found, disabled, the limit, a failure): nothing of it stays, and the pooled
             // connection goes back with no transaction open. A broken connection is discarded by Npgsql instead.
-            if (open && connection.State == System.Data.ConnectionState.Open)
-            {
-                try
-                {
-                    await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
-                    await rollback.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                catch (NpgsqlException)
-                {
-                }
-            }
+            if (open) await PostgresStatement.RollBackAsync(connection);
             await db.Database.CloseConnectionAsync();
         }
     }
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter<DateTime> Time(DateTime utc) => new() { TypedValue = utc, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 }
