@@ -61,6 +61,7 @@ public static class ServiceRegistration
         services.AddSingleton<PasscodeHasher>();
         services.AddScoped<PasscodeSignIn>();
         services.AddScoped<SqlitePasscodeWriter>();
+        services.AddScoped<PostgresPasscodeWriter>();
         services.AddSingleton<SendLimitLocks>();
         // Passcodes are delivered through the outbox; TryAdd so the delivery feature's own registration is the same one.
         services.TryAddScoped<Tessera.Delivery.Outbox>();

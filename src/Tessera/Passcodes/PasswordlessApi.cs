@@ -51,8 +51,8 @@ public static class PasswordlessApi
 }
 
 /// <summary>
-/// The identify and authenticate flows, with every rule of the spec's Security section. On SQLite the steady state is
-/// tried first outside EF (<see cref="SqlitePasscodeWriter"/>); what it defers, and everything on PostgreSQL, runs here.
+/// The identify and authenticate flows, with every rule of the spec's Security section. The steady state is tried
+/// first outside EF (<see cref="IPasscodeSteadyState"/>); what it defers runs here.
 /// </summary>
 public sealed class PasscodeSignIn(
     TesseraDbContext db,
@@ -63,6 +63,7 @@ public sealed class PasscodeSignIn(
     IOptions<PasscodeOptions> options,
     Audit.AuditLog audit,
     SqlitePasscodeWriter sqliteWriter,
+    PostgresPasscodeWriter postgresWriter,
     SendLimitLocks sendLimitLocks,
     TimeProvider clock)
 {
@@ -70,6 +71,9 @@ public sealed class PasscodeSignIn(
         ApiError.Result(403, "Profile is disabled", "This profile cannot sign in; ask the app's support.");
 
     private readonly PasscodeOptions _options = options.Value;
+
+    /// <summary>The database's writer of the steady state, tried before the EF path.</summary>
+    private IPasscodeSteadyState? SteadyState => sqliteWriter.Enabled ? sqliteWriter : postgresWriter.Enabled ? postgresWriter : null;
 
     /// <summary>Who asks: the client, its environment, and the identifier normalized for the client's strategy.</summary>
     internal sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier)
@@ -96,16 +100,16 @@ public sealed class PasscodeSignIn(
         if (caller is null) return error!;
 
         var ip = Credentials.ClientIp(http);
-        if (sqliteWriter.Enabled)
+        if (SteadyState is { } steadyState)
         {
             var canSend = outbox.CanSend(caller.Channel);
             // A production environment with no provider gets its 503 from the EF path, after the checks before it.
             if (canSend || caller.Environment.Mode != EnvironmentMode.Production)
             {
-                switch (await sqliteWriter.SendAsync(caller, ip, captureOnly: !canSend, cancellationToken))
+                switch (await steadyState.SendAsync(caller, ip, captureOnly: !canSend, cancellationToken))
                 {
-                    case SqlitePasscodeWriter.Outcome.Sent: return Accepted();
-                    case SqlitePasscodeWriter.Outcome.Disabled: return Disabled();
+                    case SteadyStateOutcome.Sent: return Accepted();
+                    case SteadyStateOutcome.Disabled: return Disabled();
                 }
             }
         }
@@ -241,12 +245,12 @@ public sealed class PasscodeSignIn(
         if (caller is null) return error!;
         var passcode = request.Passcode ?? "";
         var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
-        if (sqliteWriter.Enabled)
+        if (SteadyState is { } steadyState)
         {
-            switch (await sqliteWriter.AuthenticateAsync(caller, passcode, sandboxCode, SessionOrigin.Of(http), cancellationToken))
+            switch (await steadyState.AuthenticateAsync(caller, passcode, sandboxCode, SessionOrigin.Of(http), cancellationToken))
             {
-                case SqlitePasscodeWriter.Outcome.Issued issuedOutside: return SessionCreated(http, issuedOutside.Session);
-                case SqlitePasscodeWriter.Outcome.Disabled: return Disabled();
+                case SteadyStateOutcome.Issued issuedOutside: return SessionCreated(http, issuedOutside.Session);
+                case SteadyStateOutcome.Disabled: return Disabled();
             }
         }
 

@@ -9,13 +9,12 @@ using Tessera.Sessions;
 namespace Tessera.Passcodes;
 
 /// <summary>
-/// The steady state of passwordless sign-in on SQLite, written through group commit (<see cref="SqliteGroupCommit"/>)
-/// instead of EF: a passcode sent to a known, enabled profile with every send limit far off, and a right passcode (or
-/// the sandbox code) for a profile whose identifier is already verified. Through EF each of these held the one-writer
-/// gate ~1 ms, most of it EF's save pipeline and SQLite parsing commands prepared anew (bench/README.md).
+/// The steady state of passwordless sign-in (<see cref="IPasscodeSteadyState"/>) on SQLite, written through group
+/// commit (<see cref="SqliteGroupCommit"/>) instead of EF. Through EF each of these held the one-writer gate ~1 ms, most
+/// of it EF's save pipeline and SQLite parsing commands prepared anew (bench/README.md).
 /// </summary>
 /// <remarks>
-/// Every other case is <see cref="Outcome.Deferred"/> to <see cref="PasscodeSignIn"/>'s EF path, which decides it afresh
+/// Every other case is <see cref="SteadyStateOutcome.Deferred"/> to <see cref="PasscodeSignIn"/>'s EF path, which decides it afresh
 /// under the same gate: sign-up, a cooldown, a send limit near (the exact count) or hit, a wrong passcode (its failure
 /// is recorded there), a challenge out of tries, and an identifier's first verification (which revokes what came
 /// before). A deferred unit has written nothing: each unit reads everything it decides on before its first write.
@@ -29,40 +28,27 @@ public sealed class SqlitePasscodeWriter(
     SessionTokenIssuer issuer,
     IOptions<SessionTokenOptions> tokenOptions,
     IOptions<PasscodeOptions> options,
-    TimeProvider clock)
+    TimeProvider clock) : IPasscodeSteadyState
 {
-    public abstract record Outcome
-    {
-        /// <summary>A challenge and its message were written (<paramref name="Pending"/>: to be delivered, not captured).</summary>
-        public sealed record Sent(bool Pending) : Outcome;
-        public sealed record Issued(IssuedSession Session) : Outcome;
-        public sealed record Disabled : Outcome;
-        /// <summary>Not a steady-state case: nothing was written, the EF path decides.</summary>
-        public sealed record Deferred : Outcome;
-    }
-
-    private static readonly Outcome DeferredOutcome = new Outcome.Deferred();
-    private static readonly Outcome DisabledOutcome = new Outcome.Disabled();
     private readonly PasscodeOptions _options = options.Value;
 
     public bool Enabled => groupCommit.Enabled;
 
-    /// <summary>Identify, for a caller whose message can be sent or captured (the EF path answers a production environment with no provider).</summary>
-    internal async Task<Outcome> SendAsync(PasscodeSignIn.Caller caller, string? ip, bool captureOnly, CancellationToken cancellationToken)
+    async Task<SteadyStateOutcome> IPasscodeSteadyState.SendAsync(PasscodeSignIn.Caller caller, string? ip, bool captureOnly, CancellationToken cancellationToken)
     {
         var outcome = await groupCommit.RunAsync(writer => Send(writer, caller, ip, captureOnly), cancellationToken);
         // After the commit, as the EF path's interceptor does: the dispatcher must find the row when it wakes.
-        if (outcome is Outcome.Sent { Pending: true }) outboxSignal.Notify();
+        if (outcome is SteadyStateOutcome.Sent { Pending: true }) outboxSignal.Notify();
         return outcome;
     }
 
-    internal async Task<Outcome> AuthenticateAsync(PasscodeSignIn.Caller caller, string passcode, bool sandboxCode, SessionOrigin origin, CancellationToken cancellationToken)
+    async Task<SteadyStateOutcome> IPasscodeSteadyState.AuthenticateAsync(PasscodeSignIn.Caller caller, string passcode, bool sandboxCode, SessionOrigin origin, CancellationToken cancellationToken)
     {
         var key = await keys.GetActiveAsync(caller.Environment.Id, cancellationToken);
         return await groupCommit.RunAsync(writer => Authenticate(writer, caller, passcode, sandboxCode, key, origin), cancellationToken);
     }
 
-    private Outcome Send(SqliteWriter writer, PasscodeSignIn.Caller caller, string? ip, bool captureOnly)
+    private SteadyStateOutcome Send(SqliteWriter writer, PasscodeSignIn.Caller caller, string? ip, bool captureOnly)
     {
         // The clock is read under the gate, so challenges of one identifier are created in the order they commit.
         var now = clock.GetUtcNow().UtcDateTime;
@@ -82,12 +68,12 @@ public sealed class SqlitePasscodeWriter(
             sendsInEnvironment = state.GetInt64(4);
         }
 
-        if (profileId is null) return DeferredOutcome;
-        if (disabled) return DisabledOutcome;
-        if (newestChallengeAt is { } last && now - last < _options.ResendCooldown) return DeferredOutcome;
+        if (profileId is null) return SteadyStateOutcome.DeferredOutcome;
+        if (disabled) return SteadyStateOutcome.DisabledOutcome;
+        if (newestChallengeAt is { } last && now - last < _options.ResendCooldown) return SteadyStateOutcome.DeferredOutcome;
         // The counts are upper bounds: under the limits, the limits cannot have been reached.
-        if (ip is not null && sendsFromIp >= _options.MaxSendsPerIpPerHour) return DeferredOutcome;
-        if (sendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour) return DeferredOutcome;
+        if (ip is not null && sendsFromIp >= _options.MaxSendsPerIpPerHour) return SteadyStateOutcome.DeferredOutcome;
+        if (sendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour) return SteadyStateOutcome.DeferredOutcome;
 
         var (challenge, message) = PasscodeSignIn.NewChallenge(hasher, outbox, _options, caller, profileId, ip, now, captureOnly);
         writer.Execute("INSERT INTO passcode_challenges (id, environment_id, client_id, identifier, profile_id, code_hash, created_at, expires_at, failed_attempts, consumed_at, ip_address) " +
@@ -100,7 +86,7 @@ public sealed class SqlitePasscodeWriter(
             message.CreatedAt, message.NextAttemptAt, message.ExpiresAt);
         RecordSend(writer, environmentId, ip, now);
         AuditLog.Insert(writer, AuditLog.NewEvent(now, AuditActions.PasscodeSent, caller.Client.Id, environmentId, profileId, ip));
-        return new Outcome.Sent(message.Status == OutboxStatus.Pending);
+        return new SteadyStateOutcome.Sent(message.Status == OutboxStatus.Pending);
     }
 
     /// <summary><see cref="PasscodeSendCounts.RecordAsync"/>'s statement, for this connection.</summary>
@@ -118,7 +104,7 @@ public sealed class SqlitePasscodeWriter(
                 environmentScope, window, shard, PasscodeSendCounts.IpScope(ip));
     }
 
-    private Outcome Authenticate(SqliteWriter writer, PasscodeSignIn.Caller caller, string passcode, bool sandboxCode, SigningKeyRing.LoadedKey key, SessionOrigin origin)
+    private SteadyStateOutcome Authenticate(SqliteWriter writer, PasscodeSignIn.Caller caller, string passcode, bool sandboxCode, SigningKeyRing.LoadedKey key, SessionOrigin origin)
     {
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
@@ -131,7 +117,7 @@ public sealed class SqlitePasscodeWriter(
                        environmentId, caller.Identifier, utcNow.AddHours(-1)))
             {
                 failures.Read();
-                if (failures.GetInt64(0) >= _options.MaxFailuresPerIdentifierPerHour) return DeferredOutcome;
+                if (failures.GetInt64(0) >= _options.MaxFailuresPerIdentifierPerHour) return SteadyStateOutcome.DeferredOutcome;
             }
 
             // Only the newest challenge of the identifier counts: a resend supersedes the code before it.
@@ -140,11 +126,11 @@ public sealed class SqlitePasscodeWriter(
                 environmentId, caller.Identifier);
             var found = newest.Read();
             var live = found && newest.IsDBNull(5) && newest.GetDateTime(3) > utcNow;
-            if (live && newest.GetInt32(4) >= _options.MaxAttemptsPerChallenge) return DeferredOutcome;
+            if (live && newest.GetInt32(4) >= _options.MaxAttemptsPerChallenge) return SteadyStateOutcome.DeferredOutcome;
             var id = found ? newest.GetGuid(0) : Guid.Empty;
             // Hash even when there is nothing to compare against, as the EF path does, so timing does not tell whether a challenge exists.
             var right = hasher.Matches(id, passcode, found ? (byte[])newest.GetValue(2) : new byte[32]) && live;
-            if (!right) return DeferredOutcome;
+            if (!right) return SteadyStateOutcome.DeferredOutcome;
             challengeId = id;
             challengeProfileId = newest.IsDBNull(1) ? null : newest.GetString(1);
         }
@@ -155,9 +141,9 @@ public sealed class SqlitePasscodeWriter(
                    ? writer.Query(ProfileSql(caller.Client.Strategy, byId: true), environmentId, challengeProfileId)
                    : writer.Query(ProfileSql(caller.Client.Strategy, byId: false), environmentId, caller.Identifier))
         {
-            if (!profile.Read()) return DeferredOutcome; // sign-up
-            if (profile.GetBoolean(2)) return DisabledOutcome;
-            if (!profile.GetBoolean(3)) return DeferredOutcome; // the first verification revokes what came before
+            if (!profile.Read()) return SteadyStateOutcome.DeferredOutcome; // sign-up
+            if (profile.GetBoolean(2)) return SteadyStateOutcome.DisabledOutcome;
+            if (!profile.GetBoolean(3)) return SteadyStateOutcome.DeferredOutcome; // the first verification revokes what came before
             profileId = profile.GetString(0);
             profileUuid = profile.GetGuid(1);
         }
@@ -168,7 +154,7 @@ public sealed class SqlitePasscodeWriter(
         issued.Session.Insert(writer);
         AuditLog.Insert(writer, AuditLog.NewEvent(utcNow, AuditActions.SessionIssued, caller.Client.Id, environmentId, profileId, origin.IpAddress,
             subject: issued.Session.Id.ToString("D"), detail: sandboxCode ? "sandbox passcode" : "passcode"));
-        return new Outcome.Issued(issued);
+        return new SteadyStateOutcome.Issued(issued);
     }
 
     // The statements, one text per strategy (a command is prepared once per text).
