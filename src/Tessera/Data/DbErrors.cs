@@ -39,6 +39,9 @@ public static class DbErrors
     /// </summary>
     public static Task LockIdentifierAsync(this TesseraDbContext db, string environmentId, string identifier, CancellationToken cancellationToken) =>
         db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({environmentId + "\n" + identifier}, 0))", cancellationToken)
+            ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({IdentifierLockKey(environmentId, identifier)}, 0))", cancellationToken)
             : Task.CompletedTask;
+
+    /// <summary>The text hashed to the identifier's advisory lock key (the writers outside EF lock the same key).</summary>
+    public static string IdentifierLockKey(string environmentId, string identifier) => environmentId + "\n" + identifier;
 }

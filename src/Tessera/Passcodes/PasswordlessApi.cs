@@ -174,8 +174,8 @@ public sealed class PasscodeSignIn(
                 if (postgres)
                 {
                     object[] keys = ip is null
-                        ? [caller.Environment.Id + "\n" + caller.Identifier, PasscodeSendCounts.EnvironmentScope(caller.Environment.Id)]
-                        : [caller.Environment.Id + "\n" + caller.Identifier, PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.IpScope(ip)];
+                        ? [DbErrors.IdentifierLockKey(caller.Environment.Id, caller.Identifier), PasscodeSendCounts.EnvironmentScope(caller.Environment.Id)]
+                        : [DbErrors.IdentifierLockKey(caller.Environment.Id, caller.Identifier), PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.IpScope(ip)];
                     await db.Database.ExecuteSqlRawAsync(SendLimitLocks.LockStatements(modes, ip is not null), keys, cancellationToken);
                 }
                 // Read the clock once the locks are held, so challenges of one identifier are created in the order they commit.

@@ -207,8 +207,7 @@ public sealed class PostgresPasscodeWriter(
         return ip is null ? 2 : 3;
     }
 
-    /// <summary>The key <see cref="DbErrors.LockIdentifierAsync"/> locks.</summary>
-    private static string IdentifierKey(PasscodeSignIn.Caller caller) => caller.Environment.Id + "\n" + caller.Identifier;
+    private static string IdentifierKey(PasscodeSignIn.Caller caller) => DbErrors.IdentifierLockKey(caller.Environment.Id, caller.Identifier);
 
     private const string LockExclusive = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
     private const string LockShared = "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))";
