@@ -31,7 +31,7 @@ for round in $(seq 1 "$ROUNDS"); do
     [ -n "${tpid:-}" ] && stop_pid "$tpid"
     rm -rf "$work/tessera" "$work"/bench.db*; ln -s "$work/build-$which" "$work/tessera"
     [ "$BACKEND" = postgres ] && psql -q -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-      -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
+      -c 'SET client_min_messages = warning' -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
     init_tessera "$BACKEND"
     if [ "$SCENARIO" = passwordless ]; then
       bulk_profiles "$BACKEND" 1 "$PROFILES" user 0
