@@ -1,15 +1,16 @@
 -- One passwordless round trip = identify an existing profile (a passcode is created and queued) + authenticate
--- with the sandbox code. Requests alternate; profiles are spread so no identifier is hammered.
+-- with the sandbox code. Requests alternate, each for a profile drawn on its own: one Lua state serves every
+-- connection, so an answer for the profile just identified would be in flight beside its send, on the same identifier
+-- lock, every time (PostgreSQL then queued each answer behind its send's commit). A real user answers seconds later.
 math.randomseed(tonumber(os.getenv("WRK_SEED") or os.time())) -- generators run side by side draw differently
 local client = os.getenv("CLIENT_ID")
 local profiles = tonumber(os.getenv("PROFILES") or "1000")
 local counter = 0
-local current = 1
 
 request = function()
   counter = counter + 1
+  local current = math.random(profiles)
   if counter % 2 == 1 then
-    current = math.random(profiles)
     local body = string.format('{"session":{"clientId":"%s","email":"user%d@bench.test"}}', client, current)
     return wrk.format("POST", "/v1/users/session", { ["Content-Type"] = "application/json" }, body)
   end
