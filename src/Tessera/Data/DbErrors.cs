@@ -35,12 +35,15 @@ public static class DbErrors
 
     /// <summary>
     /// Serializes passcode sends and answers for one identifier of one environment (cooldown, single use). PostgreSQL:
-    /// a transaction-scoped advisory lock on a hash of the pair; SQLite: writers are already serialized.
+    /// a transaction-scoped advisory lock on a hash of the pair, and the identifier lookups after it planned for their
+    /// values (<see cref="PostgresStatement.PlanForTheValues"/>); SQLite: writers are already serialized.
     /// </summary>
     public static Task LockIdentifierAsync(this TesseraDbContext db, string environmentId, string identifier, CancellationToken cancellationToken) =>
         db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtextextended({IdentifierLockKey(environmentId, identifier)}, 0))", cancellationToken)
+            ? db.Database.ExecuteSqlRawAsync(LockIdentifierStatements, [IdentifierLockKey(environmentId, identifier)], cancellationToken)
             : Task.CompletedTask;
+
+    private const string LockIdentifierStatements = PostgresStatement.PlanForTheValues + ";\nSELECT pg_advisory_xact_lock(hashtextextended({0}, 0))";
 
     /// <summary>The text hashed to the identifier's advisory lock key (the writers outside EF lock the same key).</summary>
     public static string IdentifierLockKey(string environmentId, string identifier) => environmentId + "\n" + identifier;

@@ -10,6 +10,17 @@ namespace Tessera.Data;
 /// </summary>
 internal static class PostgresStatement
 {
+    /// <summary>
+    /// For the rest of the transaction, plan each statement for its values instead of reusing a generic plan. Npgsql
+    /// prepares the hot statements on every pooled connection, and PostgreSQL caches a generic plan for a prepared
+    /// statement after five executions: one cached while <c>passcode_challenges</c> was still small read an
+    /// identifier's newest challenge through the environment's index (environment, created_at), filtering every
+    /// challenge of the environment (4,300 rows per send in the benchmark, growing with the table) until an ANALYZE
+    /// happened to invalidate it. Planned for the values, the lookup takes the identifier's index whatever the
+    /// statistics say. Costs some planning time; saves the row scans.
+    /// </summary>
+    public const string PlanForTheValues = "SET LOCAL plan_cache_mode = force_custom_plan";
+
     /// <summary>A statement with positional parameters (<c>$1</c>, <c>$2</c>, ...) bound in order.</summary>
     public static NpgsqlBatchCommand Of(string sql, params ReadOnlySpan<object?> values)
     {

@@ -92,6 +92,7 @@ public sealed class PostgresPasscodeWriter(
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresStatement.PlanForTheValues));
             var locks = LockStatements(read, caller, ip, modes);
             read.BatchCommands.Add(PostgresStatement.Of(SendStateSql(caller.Client.Strategy), environmentId, caller.Identifier,
                 PasscodeSendCounts.IpScope(ip ?? ""), PasscodeSendCounts.FirstWindowOfHourBefore(now), environmentScope));
@@ -156,6 +157,7 @@ public sealed class PostgresPasscodeWriter(
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresStatement.PlanForTheValues));
             read.BatchCommands.Add(PostgresStatement.Of(LockExclusive, IdentifierKey(caller)));
             if (!sandboxCode) read.BatchCommands.Add(PostgresStatement.Of(NewestChallenge, environmentId, caller.Identifier, utcNow.AddHours(-1)));
             read.BatchCommands.Add(PostgresStatement.Of(ProfileSql(caller.Client.Strategy, sandboxCode), environmentId, caller.Identifier));

@@ -53,7 +53,8 @@ public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
 
     /// <summary>
     /// The identifier's lock and the scopes' locks, as statements to run in order at the start of the transaction,
-    /// before the state read (which, under READ COMMITTED, then sees every send that held a conflicting lock).
+    /// before the state read (which, under READ COMMITTED, then sees every send that held a conflicting lock), after
+    /// <see cref="Data.PostgresStatement.PlanForTheValues"/>.
     /// Parameters, in EF's raw SQL form: {0} the identifier's key (environment id, newline, identifier), {1} the
     /// environment scope, {2} the IP scope (with an IP only).
     /// </summary>
@@ -66,7 +67,8 @@ public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
         static string Lock(bool exclusive, int parameter) =>
             $"SELECT pg_advisory_xact_lock{(exclusive ? "" : "_shared")}(hashtextextended({{{parameter}}}, 0))";
         // Separate statements, so the order is the order written, not whatever order one target list is evaluated in.
-        var statements = new List<string> { Lock(true, 0) };
+        // First, the identifier lookups that follow planned for their values (PostgresStatement.PlanForTheValues).
+        var statements = new List<string> { Data.PostgresStatement.PlanForTheValues, Lock(true, 0) };
         if (hasIp) statements.Add(Lock(ipExclusive, 2));
         statements.Add(Lock(environmentExclusive, 1));
         return string.Join(";\n", statements);
