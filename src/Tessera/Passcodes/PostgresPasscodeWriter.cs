@@ -157,7 +157,8 @@ public sealed class PostgresPasscodeWriter(
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresStatement.PlanForTheValues));
+            // The sandbox code reads no challenge: its profile lookup has one index to take, and a generic plan is fine.
+            if (!sandboxCode) read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresStatement.PlanForTheValues));
             read.BatchCommands.Add(PostgresStatement.Of(LockExclusive, IdentifierKey(caller)));
             if (!sandboxCode) read.BatchCommands.Add(PostgresStatement.Of(NewestChallenge, environmentId, caller.Identifier, utcNow.AddHours(-1)));
             read.BatchCommands.Add(PostgresStatement.Of(ProfileSql(caller.Client.Strategy, sandboxCode), environmentId, caller.Identifier));
