@@ -31,6 +31,22 @@ public abstract partial class MetricsTests(Backend backend, PostgresServer postg
         Assert.Matches(RequestCommandsLine(), text);
         Assert.Contains("tessera_db_commands_total{source=\"background\"}", text);
         Assert.Contains("process_resident_memory_bytes", text);
+        Assert.Contains("# TYPE dotnet_gc_allocated_bytes_total counter", text);
+    }
+
+    [Fact]
+    public async Task AllocatedBytesGrowWithRequests()
+    {
+        var before = await AllocatedBytesAsync();
+        for (var i = 0; i < 3; i++) await ScrapeAsync("127.0.0.1");
+        // Each scrape builds a page of text: the counter (what bench/http divides by requests) must see it.
+        Assert.True(await AllocatedBytesAsync() > before);
+    }
+
+    private async Task<long> AllocatedBytesAsync()
+    {
+        var text = await (await ScrapeAsync("127.0.0.1")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return long.Parse(AllocatedBytesLine().Match(text).Groups[1].Value);
     }
 
     [Theory]
@@ -60,6 +76,9 @@ public abstract partial class MetricsTests(Backend backend, PostgresServer postg
         Assert.Equal(afterFirst.RequestCommands, afterVerify.RequestCommands);
         Assert.Equal(afterFirst.Requests + 6, afterVerify.Requests); // five verifications and the scrape between
     }
+
+    [GeneratedRegex(@"^dotnet_gc_allocated_bytes_total (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex AllocatedBytesLine();
 
     [GeneratedRegex(@"^tessera_http_requests_total (\d+)$", RegexOptions.Multiline)]
     private static partial Regex RequestsLine();
