@@ -62,6 +62,16 @@ public static class TransactionPages
             .Where(t => t.Date <= date && (t.Date < date || string.Compare(t.Id, id) < 0))
             .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
 
+    // The same on PostgreSQL, with the cursor as one row value: (date, id) < (cursor's date, cursor's id) is an index
+    // condition on (profile_id, environment_id, date, id), so the scan starts at the cursor. The form above seeks to
+    // the cursor's day only, then fetches and filters out the day's rows after the cursor one heap row at a time:
+    // about half a day of rows per page (~150 buffers against ~56 for the first page at 274 transactions a day).
+    private static readonly CompiledQuery<Func<TesseraDbContext, string, string, DateOnly, string, int, IAsyncEnumerable<TransactionView>>> NewestFirstAfterOnPostgres = new(() =>
+        EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId, DateOnly date, string id, int take) => db.Transactions.AsNoTracking()
+            .Where(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)
+            .Where(t => EF.Functions.LessThan(ValueTuple.Create(t.Date, t.Id), ValueTuple.Create(date, id)))
+            .OrderByDescending(t => t.Date).ThenByDescending(t => t.Id).Take(take).Select(TransactionView.Projection)));
+
     private static readonly CompiledQuery<Func<TesseraDbContext, string, string, Task<int>>> CountAll = new(() =>
         EF.CompileAsyncQuery((TesseraDbContext db, string environmentId, string profileId) =>
             db.Transactions.Count(t => t.EnvironmentId == environmentId && t.ProfileId == profileId)));
@@ -143,7 +153,7 @@ public static class TransactionPages
             if (unfiltered && sort == Sort.DateDesc && !backwards && before is null)
             {
                 var page = after is { } cursor
-                    ? NewestFirstAfter.For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
+                    ? (db.Database.IsNpgsql() ? NewestFirstAfterOnPostgres : NewestFirstAfter).For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
                     : NewestFirst.For(db)(db, environmentId, profileId, size + 1);
                 list = new List<TransactionView>(size + 1);
                 await foreach (var row in page.WithCancellation(cancellationToken)) list.Add(row);
