@@ -49,5 +49,4 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-printf "| build | db | conns | req/s | p50 ms | p99 ms | non-2xx | SQL/req | server cores | machine cores | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
-awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11}' "$results"
+print_table "build"

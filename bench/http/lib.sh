@@ -1,7 +1,8 @@
 # Shared pieces of the HTTP benchmarks (sourced by run.sh and soak.sh): build, start servers, seed, measure.
 # Every wrk run appends one row to $results: scenario, backend, connections, requests/s, p50, p99, non-2xx, SQL per
 # request (from the server's /metrics), server CPU (cores busy), the whole machine's CPU (cores busy: server, database,
-# load generator and whatever else runs; at nproc the machine is the bottleneck), server peak RSS during the row.
+# load generator and whatever else runs; at nproc the machine is the bottleneck), server peak RSS during the row,
+# server CPU per request (µs) and managed allocations per request (KB, from the server's /metrics).
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 DURATION=${DURATION:-10s}
@@ -58,15 +59,16 @@ peak_rss_mb() { local max=0 pid v; for pid in "$@"; do v=$(awk '/VmHWM/ {printf 
 machine_jiffies() { awk '/^cpu / {busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6}' /proc/stat; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
-# counters URL...: "requests request_sql" summed over the servers' /metrics.
+# counters URL...: "requests request_sql allocated_bytes" summed over the servers' /metrics.
 counters() {
-  local url r=0 q=0 text
+  local url r=0 q=0 a=0 text
   for url in "$@"; do
     text=$(curl -fs "$url/metrics" || true)  # the baseline has none: its counters stay 0
     r=$((r + $(awk '/^tessera_http_requests_total / {v = $2} END {print v + 0}' <<<"$text")))
     q=$((q + $(awk '/^tessera_db_commands_total\{source="request"\}/ {v = $2} END {print v + 0}' <<<"$text")))
+    a=$((a + $(awk '/^dotnet_gc_allocated_bytes_total / {v = $2} END {printf "%.0f", v + 0}' <<<"$text")))
   done
-  echo "$r $q"
+  echo "$r $q $a"
 }
 
 # measure NAME BACKEND CONNECTIONS SCRIPT "URL..." "PID...": wrk against each URL at once (connections split evenly),
@@ -87,13 +89,17 @@ measure() {
     p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' "$out" | awk -v a="$p99" '{print ($1 > a ? $1 : a)}')
     errors=$((errors + $(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)))
   done
-  local sql cores machine
+  local sql alloc cores machine cpu_us
   sql=$(awk -v b="$before" -v a="$after" 'BEGIN {split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; if (r > 0) printf "%.2f", (y[2] - x[2]) / r; else printf "-"}')
+  alloc=$(awk -v b="$before" -v a="$after" 'BEGIN {split(b, x, " "); split(a, y, " "); r = y[1] - x[1]; if (r > 0) printf "%.1f", (y[3] - x[3]) / r / 1024; else printf "-"}')
   cores=$(awk -v c0="$cpu0" -v c1="$cpu1" -v t0="$t0" -v t1="$t1" 'BEGIN {printf "%.2f", (c1 - c0) / (t1 - t0)}')
+  # The server's CPU time per request answered: steadier than req/s on a shared machine, since it does not depend
+  # on how much CPU the load generator and the neighbours left the server (the rows' ratio of it is what to compare).
+  cpu_us=$(awk -v c0="$cpu0" -v c1="$cpu1" -v t0="$t0" -v t1="$t1" -v r="$rps" 'BEGIN {n = r * (t1 - t0); if (n > 0) printf "%.1f", (c1 - c0) / n * 1e6; else printf "-"}')
   machine=$(awk -v a="$m0" -v b="$m1" -v n="$(nproc)" 'BEGIN {split(a, x, " "); split(b, y, " "); t = y[2] - x[2]; printf "%.2f", (t > 0 ? n * (y[1] - x[1]) / t : 0)}')
-  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" >>"$results"
-  printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s/%s  peak %s MB\n" \
-    "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" >&2
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$(peak_rss_mb "${spids[@]}")" "$cpu_us" "$alloc" >>"$results"
+  printf "  %-58s %-8s c=%-3s %8s req/s  p50 %6s ms  p99 %7s ms  non-2xx %s  SQL/req %s  cores %s/%s  CPU %s us/req  alloc %s KB/req  peak %s MB\n" \
+    "$name" "$backend" "$c" "$rps" "$p50" "$p99" "$errors" "$sql" "$cores" "$machine" "$cpu_us" "$alloc" "$(peak_rss_mb "${spids[@]}")" >&2
 }
 # warm DURATION CONNECTIONS SCRIPT "URL...": the same load as measure, not recorded.
 warm() { run_wrk "$1" "$2" "$3" "" $4; }
@@ -193,3 +199,40 @@ SELECT ('5e550000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, '$environ
       ;;
   esac
 }
+
+# print_table FIRST_COLUMN_TITLE: the rows of $results as the Markdown table of bench/README.md.
+print_table() {
+  printf "| %s | db | conns | req/s | p50 ms | p99 ms | non-2xx | SQL/req | server cores | machine cores | peak RSS MB | server CPU µs/req | alloc KB/req |\n" "$1"
+  printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+  awk -F'\t' '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13}' "$results"
+}
+
+# ratio_summary: each row "token verification …" or "tessera …" (verify.sh's builds) paired with the latest baseline
+# row before it at the same connection count in $results: the pair's ratio of requests/s and of server CPU per
+# request, and their median per label and connection count. One pair says little on a shared machine (neighbours come and go within a minute); the median
+# of pairs measured back to back is the figure the verification target is read against.
+ratio_summary() {
+  awk -F'\t' '
+    $1 ~ /^baseline/ { base_rps = $4; base_us = $12; base_c = $3; next }
+    $1 ~ /^(token verification|tessera)/ && $3 == base_c && base_rps > 0 {
+      key = $1 " | " $2 " | c=" $3
+      if (!(key in n)) order[++keys] = key
+      n[key]++; rps[key, n[key]] = $4 / base_rps; us[key, n[key]] = ($12 > 0 ? base_us / $12 : 0)
+    }
+    function median(arr, key, count,   i, j, t, v) {
+      for (i = 1; i <= count; i++) v[i] = arr[key, i]
+      for (i = 2; i <= count; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+      return count % 2 ? v[(count + 1) / 2] : (v[count / 2] + v[count / 2 + 1]) / 2
+    }
+    END {
+      if (!keys) exit
+      print "| rows (each right after its own baseline row) | pairs | req/s ÷ baseline, each pair | median | baseline µs/req ÷ server µs/req, median |"
+      print "|---|---|---|---|---|"
+      for (k = 1; k <= keys; k++) {
+        key = order[k]; list = ""
+        for (i = 1; i <= n[key]; i++) list = list (i > 1 ? ", " : "") sprintf("%.0f%%", 100 * rps[key, i])
+        printf "| %s | %d | %s | **%.0f%%** | %.0f%% |\n", key, n[key], list, 100 * median(rps, key, n[key]), 100 * median(us, key, n[key])
+      }
+    }' "$results"
+}
+

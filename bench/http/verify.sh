@@ -2,14 +2,14 @@
 # The token verification scenario alone (GET /v1/users/session with TOKENS distinct tokens, SQLite), beside the bare
 # Kestrel baseline, optionally for several builds in the same run so a before/after comparison sees the same machine.
 # Usage: bench/http/verify.sh [GIT_REF...]   e.g. bench/http/verify.sh main   (the working tree is always measured)
-# Env: DURATION=10s CONNECTIONS="1 16 64" TOKENS=10000 ROUNDS=1. Needs wrk, python3.
+# Env: DURATION=10s WARMUP=3s VERIFY_WARMUP=15s CONNECTIONS="1 16 64" TOKENS=10000 ROUNDS=3. Needs wrk, python3.
 # Rows are interleaved (baseline, then each build, per connection count and round) so load from elsewhere on the
 # machine falls on all of them alike. The builds share one seeded database (a copy each) and master key.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"  # work dir, cleanup, free_port, wait_up
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 TOKENS=${TOKENS:-10000}
-ROUNDS=${ROUNDS:-1}
+ROUNDS=${ROUNDS:-3}
 
 labels=(); dirs=()
 echo "building (Release)..."
@@ -58,24 +58,24 @@ for i in "${!dirs[@]}"; do
   [ "$status" = 200 ] || { echo "${labels[$i]}: GET /v1/users/session answered $status" >&2; exit 1; }
 done
 bport=$(free_port)
-"$work/baseline/baseline" --urls "http://127.0.0.1:$bport" >/dev/null 2>&1 & pids+=($!)
+"$work/baseline/baseline" --urls "http://127.0.0.1:$bport" >/dev/null 2>&1 & pids+=($!); bpid=$!
 wait_up "http://127.0.0.1:$bport/"
 
-measure() { # NAME URL SCRIPT CONNECTIONS
-  local out rps p50 p99 errors
-  out=$(TOKENS_FILE="$work/tokens.txt" wrk -t1 -c"$4" -d"$DURATION" --latency -s "$3" "$2" 2>&1)
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p' <<<"$out"); p99=$(sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out"); errors=${errors:-0}
-  printf "| %s | %s | %s | %s | %s | %s |\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" | tee -a "$work/results.md"
-}
-
+# Tier-1 JIT takes more than a row's WARMUP to settle on two busy cores: warm every server once, at length, first.
+echo "warming every server (${VERIFY_WARMUP:-15s} each)..."
+warm "${VERIFY_WARMUP:-15s}" 64 "$here/lua/baseline.lua" "http://127.0.0.1:$bport"
+for i in "${!dirs[@]}"; do TOKENS_FILE="$work/tokens.txt" warm "${VERIFY_WARMUP:-15s}" 64 "$here/lua/verify.lua" "http://127.0.0.1:${ports[$i]}"; done
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1, $DURATION per row"
-printf "| server | connections | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|---|\n"
 for round in $(seq 1 "$ROUNDS"); do
   for c in $CONNECTIONS; do
-    measure "baseline (bare Kestrel)" "http://127.0.0.1:$bport/" "$here/lua/baseline.lua" "$c"
-    for i in "${!dirs[@]}"; do measure "${labels[$i]}" "http://127.0.0.1:${ports[$i]}" "$here/lua/verify.lua" "$c"; done
+    measure "baseline (bare Kestrel)" "-" "$c" "$here/lua/baseline.lua" "http://127.0.0.1:$bport" "$bpid"
+    for i in "${!dirs[@]}"; do
+      TOKENS_FILE="$work/tokens.txt" measure "${labels[$i]}" sqlite "$c" "$here/lua/verify.lua" "http://127.0.0.1:${ports[$i]}" "${tpids[$i]}"
+    done
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+print_table "server"
+echo
+ratio_summary
