@@ -2,7 +2,7 @@
 # HTTP load benchmarks (issue 8): every scenario beside a bare Kestrel baseline measured in the same run, on SQLite
 # and on PostgreSQL, with a small database (1,000 profiles) and then a large one (1,000,000 more profiles, each with
 # a live session), and two instances on one PostgreSQL against one. Prints a Markdown table (bench/README.md).
-# Usage: bench/http/run.sh                     ~25 min
+# Usage: bench/http/run.sh                     ~55 min (VERIFY_ROUNDS=1: ~45 min)
 #   DURATION=10s WARMUP=3s SCENARIO_WARMUP=40s CONNECTIONS="1 16 64" BACKENDS="sqlite postgres" LARGE=1000000 TOKENS=10000 TRANSACTIONS=100000
 #   VERIFY_ROUNDS=3 (baseline and verification rows measured back to back this many times; the median ratio is printed)
 #   SCENARIOS="verify graphql passwordless issuance instances" (any subset)
