@@ -190,17 +190,18 @@ public static class TesseraCli
             var envId = await ResolveEnvironmentIdAsync(services, parse.GetValue(listEnvironment), cancellationToken);
             if (envId is { Length: 0 }) return Fail($"No environment '{parse.GetValue(listEnvironment)}'.");
             var rows = await services.GetRequiredService<ClientAdmin>().ListAsync(envId, cancellationToken);
-            Output(parse, rows.Select(View), () => Table(["ID", "NAME", "ENVIRONMENT", "STRATEGY", "SIGNUPS", "VERIFY NEW"],
-                rows.Select(c => new[] { c.Id, c.Name, c.EnvironmentId, c.Strategy.ToString().ToLowerInvariant(), c.SignupsEnabled ? "on" : "off", c.VerifyNewProfiles ? "on" : "off" })));
+            Output(parse, rows.Select(View), () => Table(["ID", "NAME", "ENVIRONMENT", "STRATEGY", "SIGNUPS", "VERIFY NEW", "ENUMERATION SAFE"],
+                rows.Select(c => new[] { c.Id, c.Name, c.EnvironmentId, c.Strategy.ToString().ToLowerInvariant(), c.SignupsEnabled ? "on" : "off", c.VerifyNewProfiles ? "on" : "off", c.EnumerationSafe ? "on" : "off" })));
             return 0;
         }, ct));
 
         var id = new Argument<string>("id") { Description = "The client id" };
         var updateSignups = new Option<string>("--signups") { Description = "on | off" };
         var verifyNew = new Option<string>("--verify-new-profiles") { Description = "on | off: send a passcode to new identifiers too" };
+        var enumerationSafe = new Option<string>("--enumeration-safe") { Description = "on | off: answer known and unknown identifiers alike (new ones prove themselves first)" };
         var origins = new Option<string>("--allowed-origins") { Description = "Space-separated origins allowed from browsers" };
         var updateName = new Option<string>("--name") { Description = "The app's name" };
-        var update = new Command("update", "Change a client's settings") { id, updateSignups, verifyNew, origins, updateName };
+        var update = new Command("update", "Change a client's settings") { id, updateSignups, verifyNew, enumerationSafe, origins, updateName };
         update.SetAction((parse, ct) => WithServicesAsync(parse, async (services, cancellationToken) =>
         {
             var admin = services.GetRequiredService<ClientAdmin>();
@@ -208,6 +209,7 @@ public static class TesseraCli
             if (client is null) return Fail($"No client '{parse.GetValue(id)}'.");
             if (parse.GetValue(updateSignups) is { } s) { if (OnOff(s) is { } on) client.SignupsEnabled = on; else return Fail("--signups must be on or off."); }
             if (parse.GetValue(verifyNew) is { } v) { if (OnOff(v) is { } on) client.VerifyNewProfiles = on; else return Fail("--verify-new-profiles must be on or off."); }
+            if (parse.GetValue(enumerationSafe) is { } e) { if (OnOff(e) is { } on) client.EnumerationSafe = on; else return Fail("--enumeration-safe must be on or off."); }
             if (parse.GetValue(origins) is { } o) client.AllowedOrigins = string.IsNullOrWhiteSpace(o) ? null : o.Trim();
             if (parse.GetValue(updateName) is { } n) client.Name = n;
             await admin.SaveAsync(cancellationToken);
@@ -310,7 +312,7 @@ public static class TesseraCli
     private static object View(Client c) => new
     {
         id = c.Id, name = c.Name, environmentId = c.EnvironmentId, strategy = c.Strategy.ToString().ToLowerInvariant(),
-        signups = c.SignupsEnabled, verifyNewProfiles = c.VerifyNewProfiles, allowedOrigins = c.AllowedOrigins,
+        signups = c.SignupsEnabled, verifyNewProfiles = c.VerifyNewProfiles, enumerationSafe = c.EnumerationSafe, allowedOrigins = c.AllowedOrigins,
     };
 
     private static bool? OnOff(string? value) => value?.ToLowerInvariant() switch

@@ -229,7 +229,9 @@ internal sealed class PasscodeFailureConfiguration : IEntityTypeConfiguration<Pa
         b.Property(f => f.Id).ValueGeneratedOnAdd();
         b.Property(f => f.EnvironmentId).HasMaxLength(64);
         b.Property(f => f.Identifier).HasMaxLength(320);
+        b.Property(f => f.IpNetwork).HasMaxLength(64);
         b.HasIndex(f => new { f.EnvironmentId, f.Identifier, f.At });
+        b.HasIndex(f => new { f.IpNetwork, f.At });
     }
 }
 

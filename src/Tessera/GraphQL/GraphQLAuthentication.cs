@@ -38,6 +38,6 @@ public static class GraphQLAuthentication
         var profile = await http.RequestServices.GetRequiredService<Profiles.ProfileStore>().FindAsync(caller.Environment.Id, decoded[..colon], cancellationToken);
         if (profile is null || profile.DisabledAt is not null) return null;
         db.ChangeTracker.Clear();
-        return new GraphQLCaller(caller.Environment.Id, profile.Id, db);
+        return new GraphQLCaller(caller.Environment.Id, profile.Id, db) { IsBackend = true };
     }
 }

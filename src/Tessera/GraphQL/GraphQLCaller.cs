@@ -16,6 +16,13 @@ public sealed class GraphQLCaller(string environmentId, string profileId, Tesser
     public string ProfileId { get; } = profileId;
 
     /// <summary>
+    /// True for the customer's backend (Basic: an API key naming the profile), false for the user's own session token.
+    /// A user's session may not change the profile's email or phone: those are sign-in identifiers, and a profile
+    /// holder who could attach someone else's would be handed that person's account when they prove it.
+    /// </summary>
+    public bool IsBackend { get; init; }
+
+    /// <summary>
     /// The request's DbContext, one user at a time: the engine may run sibling resolvers concurrently and a DbContext
     /// is not thread-safe. DataLoaders keep the number of such turns small.
     /// </summary>

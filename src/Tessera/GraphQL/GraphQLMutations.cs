@@ -42,10 +42,13 @@ public static class GraphQLMutations
         {
             var profile = await db.Profiles.FirstOrDefaultAsync(p => p.Id == caller.ProfileId && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken);
             if (profile is null) return Payload(false, null, [Error("The profile no longer exists.")], input);
+            if (!caller.IsBackend && IdentifierChange(parsed, profile) is { } identifier)
+                return Payload(false, null, [Error($"The {identifier} is a sign-in identifier: a user's session cannot change it. Your backend changes it "
+                    + "(API key: PATCH /v1/profiles/{id}, or this mutation with Basic credentials), and the user proves it with a passcode.", identifier)], input);
             var store = ctx.Services!.GetRequiredService<ProfileStore>();
             if (await store.FindConflictAsync(caller.EnvironmentId, profile.Id, parsed, ctx.CancellationToken) is { } field)
                 return Payload(false, null, [Error($"The {field} is already in use by another profile.", field)], input);
-            parsed.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+            await store.ApplyAsync(profile, parsed, clock.GetUtcNow().UtcDateTime, ctx.CancellationToken);
             try { await db.SaveChangesAsync(ctx.CancellationToken); }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
             {
@@ -56,6 +59,11 @@ public static class GraphQLMutations
             return Payload(true, profile, null, input);
         });
     }
+
+    private static string? IdentifierChange(ProfileInput input, Profile profile) =>
+        input.Email.IsSet && input.Email.Value != profile.Email ? "email"
+        : input.Phone.IsSet && input.Phone.Value != profile.Phone ? "phone"
+        : null;
 
     private static IEnumerable<object> ToMutationErrors(ValidationErrors errors)
     {

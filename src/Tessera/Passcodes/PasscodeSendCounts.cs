@@ -25,8 +25,13 @@ namespace Tessera.Passcodes
         public const int WindowSeconds = 300;
         public const int Shards = 16;
 
-        public static string IpScope(string ip) => "ip:" + ip;
+        /// <summary>Per-IP limits count the caller's network: an IPv4 address or an IPv6 /64 (<see cref="Http.ClientNetwork"/>).</summary>
+        public static string IpScope(string ip) => "ip:" + Http.ClientNetwork.Of(ip);
         public static string EnvironmentScope(string environmentId) => "env:" + environmentId;
+
+        // Sign-ups by identify have budgets of their own, counted in the same windows.
+        public static string SignUpIpScope(string ip) => "signup-ip:" + Http.ClientNetwork.Of(ip);
+        public static string SignUpEnvironmentScope(string environmentId) => "signup-env:" + environmentId;
 
         public static long WindowOf(DateTime utc) => new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeSeconds() / WindowSeconds;
 
@@ -38,17 +43,41 @@ namespace Tessera.Passcodes
         /// counts commit exactly with the challenges they stand for. Call it last before saving: on PostgreSQL the
         /// count row stays locked until the commit, and the shards keep concurrent sends from queueing on one row.
         /// </summary>
-        public static Task RecordAsync(Data.TesseraDbContext db, string environmentId, string? ip, DateTime now, CancellationToken cancellationToken)
+        public static Task RecordAsync(Data.TesseraDbContext db, string environmentId, string? ip, DateTime now, CancellationToken cancellationToken) =>
+            RecordInScopesAsync(db, EnvironmentScope(environmentId), ip is null ? null : IpScope(ip), now, cancellationToken);
+
+        /// <summary>Counts one sign-up by identify, as <see cref="RecordAsync(Data.TesseraDbContext, string, string?, DateTime, CancellationToken)"/> counts a send.</summary>
+        public static Task RecordSignUpAsync(Data.TesseraDbContext db, string environmentId, string? ip, DateTime now, CancellationToken cancellationToken) =>
+            RecordInScopesAsync(db, SignUpEnvironmentScope(environmentId), ip is null ? null : SignUpIpScope(ip), now, cancellationToken);
+
+        /// <summary>
+        /// The sign-ups of the hour before <paramref name="now"/> from the caller's network and in the environment. Exact
+        /// for the windows counted (the oldest may reach a few minutes past the hour), since each sign-up writes its count
+        /// under the locks the sign-up holds.
+        /// </summary>
+        public static async Task<Passcodes.PasscodePolicy.SignUpState> ReadSignUpsAsync(Data.TesseraDbContext db, string environmentId, string? ip, DateTime now, CancellationToken cancellationToken)
+        {
+            var first = FirstWindowOfHourBefore(now);
+            var environmentScope = SignUpEnvironmentScope(environmentId);
+            var ipScope = ip is null ? "" : SignUpIpScope(ip);
+            var rows = await db.PasscodeSendCounts.AsNoTracking()
+                .Where(c => (c.Scope == environmentScope || c.Scope == ipScope) && c.WindowIndex >= first)
+                .Select(c => new { c.Scope, c.WindowIndex, c.Sends }).ToListAsync(cancellationToken);
+            long fromIp = rows.Where(r => r.Scope == ipScope).Sum(r => (long)r.Sends), inEnvironment = rows.Where(r => r.Scope == environmentScope).Sum(r => (long)r.Sends);
+            long? oldest = rows.Count == 0 ? null : rows.Min(r => r.WindowIndex);
+            return new(ip is not null, fromIp, inEnvironment,
+                oldest is { } w ? DateTimeOffset.FromUnixTimeSeconds(w * WindowSeconds).UtcDateTime : null);
+        }
+
+        private static Task RecordInScopesAsync(Data.TesseraDbContext db, string environmentScope, string? ipScope, DateTime now, CancellationToken cancellationToken)
         {
             var window = WindowOf(now);
             var shard = Random.Shared.Next(Shards);
-            var environmentScope = EnvironmentScope(environmentId);
-            if (ip is null)
+            if (ipScope is null)
                 return db.Database.ExecuteSqlInterpolatedAsync($"""
                     INSERT INTO passcode_send_counts (scope, window_index, shard, sends) VALUES ({environmentScope}, {window}, {shard}, 1)
                     ON CONFLICT (scope, window_index, shard) DO UPDATE SET sends = passcode_send_counts.sends + 1
                     """, cancellationToken);
-            var ipScope = IpScope(ip);
             return db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO passcode_send_counts (scope, window_index, shard, sends) VALUES ({environmentScope}, {window}, {shard}, 1), ({ipScope}, {window}, {shard}, 1)
                 ON CONFLICT (scope, window_index, shard) DO UPDATE SET sends = passcode_send_counts.sends + 1

@@ -107,13 +107,15 @@ public sealed class PostgresPasscodeWriter(
         }
         metrics.CountRequestDbCommands(1);
 
-        if (profileId is null) return SteadyStateOutcome.DeferredOutcome;
-        if (disabled) return SteadyStateOutcome.DisabledOutcome;
-        if (newestChallengeAt is { } last && (last >= now || now - last < _options.ResendCooldown)) return SteadyStateOutcome.DeferredOutcome;
+        // A send overtaken while it waited for the locks (its clock reading not after the newest challenge) goes to the
+        // EF path, which reads the clock under the locks: challenges of one identifier are created in commit order.
+        if (newestChallengeAt is { } last && last >= now) return SteadyStateOutcome.DeferredOutcome;
         // Under the locks held the bounds decide; near a limit the EF path takes the stronger locks and the exact count.
         if (sendLimitLocks.Escalation(modes, ip is not null, sendsFromIp, sendsInEnvironment) is not null) return SteadyStateOutcome.DeferredOutcome;
-        if (ip is not null && sendsFromIp >= _options.MaxSendsPerIpPerHour) return SteadyStateOutcome.DeferredOutcome;
-        if (sendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour) return SteadyStateOutcome.DeferredOutcome;
+        var decision = PasscodePolicy.DecideSend(new PasscodePolicy.SendState(profileId, disabled, newestChallengeAt, ip is not null, sendsFromIp, sendsInEnvironment, CountsExact: false),
+            caller.Rules, _options, now);
+        if (decision.Verdict == PasscodePolicy.SendVerdict.Disabled) return SteadyStateOutcome.DisabledOutcome;
+        if (decision.Verdict != PasscodePolicy.SendVerdict.SendPasscode) return SteadyStateOutcome.DeferredOutcome;
 
         // Round trip 2: the challenge, its message, the send counts, the audit event, COMMIT.
         var (challenge, message) = PasscodeSignIn.NewChallenge(hasher, outbox, _options, caller, profileId, ip, now, captureOnly);
@@ -150,41 +152,50 @@ public sealed class PostgresPasscodeWriter(
         var utcNow = now.UtcDateTime;
         var environmentId = caller.Environment.Id;
 
-        // Round trip 1: BEGIN, the identifier's lock, the failures and newest challenge (not for the sandbox code), the profile.
-        Guid? challengeId = null;
-        string profileId;
-        Guid profileUuid;
+        // Round trip 1: BEGIN, the identifier's lock, the failures and newest challenge (not for the sandbox code), the
+        // profile holding the identifier.
+        var state = new PasscodePolicy.AnswerState(0, null, 0, null, null, null);
+        var matches = false;
+        Guid profileUuid = default;
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             // The sandbox code reads no challenge: its profile lookup has one index to take, and a generic plan is fine.
             if (!sandboxCode) read.BatchCommands.Add(new NpgsqlBatchCommand(PostgresStatement.PlanForTheValues));
             read.BatchCommands.Add(PostgresStatement.Of(LockExclusive, IdentifierKey(caller)));
-            if (!sandboxCode) read.BatchCommands.Add(PostgresStatement.Of(NewestChallenge, environmentId, caller.Identifier, utcNow.AddHours(-1)));
-            read.BatchCommands.Add(PostgresStatement.Of(ProfileSql(caller.Client.Strategy, sandboxCode), environmentId, caller.Identifier));
+            if (!sandboxCode)
+                read.BatchCommands.Add(PostgresStatement.Of(NewestChallenge, environmentId, caller.Identifier, utcNow.AddHours(-1), Http.ClientNetwork.Of(origin.IpAddress) ?? ""));
+            read.BatchCommands.Add(PostgresStatement.Of(ProfileSql(caller.Client.Strategy), environmentId, caller.Identifier));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             await reader.NextResultAsync(cancellationToken); // past the lock's row
             if (!sandboxCode)
             {
                 await reader.ReadAsync(cancellationToken);
-                if (reader.GetInt64(6) >= _options.MaxFailuresPerIdentifierPerHour) return SteadyStateOutcome.DeferredOutcome;
-                var found = !reader.IsDBNull(0);
-                var live = found && reader.IsDBNull(5) && reader.GetDateTime(3) > utcNow;
-                if (live && reader.GetInt32(4) >= _options.MaxAttemptsPerChallenge) return SteadyStateOutcome.DeferredOutcome;
-                var id = found ? reader.GetGuid(0) : Guid.Empty;
+                state = state with { IdentifierFailures = reader.GetInt64(6), NetworkFailures = reader.GetInt64(7) };
+                if (!reader.IsDBNull(0))
+                {
+                    var challenge = new PasscodePolicy.Challenge(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetDateTime(3), reader.GetInt32(4), !reader.IsDBNull(5));
+                    state = state with { Newest = challenge };
+                    matches = hasher.Matches(challenge.Id, passcode, reader.GetFieldValue<byte[]>(2));
+                }
                 // Hash even when there is nothing to compare against, as the EF path does, so timing does not tell whether a challenge exists.
-                var right = hasher.Matches(id, passcode, found ? reader.GetFieldValue<byte[]>(2) : new byte[32]) && live;
-                if (!right) return SteadyStateOutcome.DeferredOutcome;
-                challengeId = id;
+                else hasher.Matches(Guid.Empty, passcode, new byte[32]);
                 await reader.NextResultAsync(cancellationToken);
             }
-            if (!await reader.ReadAsync(cancellationToken)) return SteadyStateOutcome.DeferredOutcome; // sign-up
-            if (reader.GetBoolean(2)) return SteadyStateOutcome.DisabledOutcome;
-            if (!reader.GetBoolean(3)) return SteadyStateOutcome.DeferredOutcome; // the first verification revokes what came before
-            profileId = reader.GetString(0);
-            profileUuid = reader.GetGuid(1);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                state = state with { Holder = new PasscodePolicy.Holder(reader.GetString(0), reader.GetBoolean(2), reader.GetBoolean(3)) };
+                profileUuid = reader.GetGuid(1);
+            }
         }
         metrics.CountRequestDbCommands(1);
+
+        var decision = PasscodePolicy.DecideAnswer(state, matches, sandboxCode, caller.Rules, _options, utcNow);
+        if (decision.Verdict == PasscodePolicy.AnswerVerdict.Disabled) return SteadyStateOutcome.DisabledOutcome;
+        // Anything but a sign-in to a verified identifier (a wrong answer, a limit, a first proof, a sign-up) is the EF path's.
+        if (decision.Verdict != PasscodePolicy.AnswerVerdict.SignIn) return SteadyStateOutcome.DeferredOutcome;
+        var profileId = decision.ProfileId!;
+        Guid? challengeId = decision.ConsumeChallenge ? state.Newest?.Id : null;
 
         // Round trip 2: the challenge consumed, the session, its audit event, COMMIT.
         var issued = IssuedSession.Create(issuer, tokenOptions.Value, key, now, profileId, profileUuid, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, origin);
@@ -217,7 +228,8 @@ public sealed class PostgresPasscodeWriter(
 
     private const string NewestChallenge =
         "SELECT c.id, c.profile_id, c.code_hash, c.expires_at, c.failed_attempts, c.consumed_at, " +
-        "(SELECT count(*) FROM passcode_failures WHERE environment_id = $1 AND identifier = $2 AND at > $3) " +
+        "(SELECT count(*) FROM passcode_failures WHERE environment_id = $1 AND identifier = $2 AND challenge_live AND at > $3), " +
+        "(SELECT count(*) FROM passcode_failures WHERE ip_network = $4 AND at > $3) " +
         "FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT * FROM passcode_challenges WHERE environment_id = $1 AND identifier = $2 ORDER BY created_at DESC LIMIT 1) c ON true";
 
     private static string RecordSendSql(int scopes) => scopes == 1 ? RecordOneScope : RecordTwoScopes;
@@ -236,22 +248,11 @@ public sealed class PostgresPasscodeWriter(
         "(SELECT coalesce(sum(sends), 0) FROM passcode_send_counts WHERE scope = $5 AND window_index >= $4) " +
         $"FROM (SELECT 1) one LEFT JOIN profiles p ON p.environment_id = $1 AND p.{column} = $2";
 
-    // The profile the EF path would sign in: the newest challenge's, else the identifier's (the sandbox code: the identifier's).
-    private static readonly string ProfileByEmail = Profile("email", byChallenge: false), ProfileByPhone = Profile("phone", byChallenge: false);
-    private static readonly string ProfileOfChallengeEmail = Profile("email", byChallenge: true), ProfileOfChallengePhone = Profile("phone", byChallenge: true);
+    // The profile holding the identifier now: a passcode proves an identifier only for its holder.
+    private static readonly string ProfileByEmail = Profile("email"), ProfileByPhone = Profile("phone");
 
-    private static string ProfileSql(AuthStrategy strategy, bool sandboxCode) => (strategy, sandboxCode) switch
-    {
-        (AuthStrategy.Email, true) => ProfileByEmail,
-        (AuthStrategy.Email, false) => ProfileOfChallengeEmail,
-        (_, true) => ProfileByPhone,
-        _ => ProfileOfChallengePhone,
-    };
+    private static string ProfileSql(AuthStrategy strategy) => strategy == AuthStrategy.Email ? ProfileByEmail : ProfileByPhone;
 
-    private static string Profile(string column, bool byChallenge) =>
-        $"SELECT id, uuid, disabled_at IS NOT NULL, {column}_verified_at IS NOT NULL FROM profiles WHERE environment_id = $1 AND " +
-        (byChallenge
-            ? "id = coalesce((SELECT profile_id FROM passcode_challenges WHERE environment_id = $1 AND identifier = $2 ORDER BY created_at DESC LIMIT 1), " +
-              $"(SELECT id FROM profiles WHERE environment_id = $1 AND {column} = $2))"
-            : $"{column} = $2");
+    private static string Profile(string column) =>
+        $"SELECT id, uuid, disabled_at IS NOT NULL, {column}_verified_at IS NOT NULL FROM profiles WHERE environment_id = $1 AND {column} = $2";
 }

@@ -68,12 +68,10 @@ public sealed class SqlitePasscodeWriter(
             sendsInEnvironment = state.GetInt64(4);
         }
 
-        if (profileId is null) return SteadyStateOutcome.DeferredOutcome;
-        if (disabled) return SteadyStateOutcome.DisabledOutcome;
-        if (newestChallengeAt is { } last && now - last < _options.ResendCooldown) return SteadyStateOutcome.DeferredOutcome;
-        // The counts are upper bounds: under the limits, the limits cannot have been reached.
-        if (ip is not null && sendsFromIp >= _options.MaxSendsPerIpPerHour) return SteadyStateOutcome.DeferredOutcome;
-        if (sendsInEnvironment >= _options.MaxSendsPerEnvironmentPerHour) return SteadyStateOutcome.DeferredOutcome;
+        var decision = PasscodePolicy.DecideSend(new PasscodePolicy.SendState(profileId, disabled, newestChallengeAt, ip is not null, sendsFromIp, sendsInEnvironment, CountsExact: false),
+            caller.Rules, _options, now);
+        if (decision.Verdict == PasscodePolicy.SendVerdict.Disabled) return SteadyStateOutcome.DisabledOutcome;
+        if (decision.Verdict != PasscodePolicy.SendVerdict.SendPasscode) return SteadyStateOutcome.DeferredOutcome;
 
         var (challenge, message) = PasscodeSignIn.NewChallenge(hasher, outbox, _options, caller, profileId, ip, now, captureOnly);
         writer.Execute("INSERT INTO passcode_challenges (id, environment_id, client_id, identifier, profile_id, code_hash, created_at, expires_at, failed_attempts, consumed_at, ip_address) " +
@@ -109,44 +107,46 @@ public sealed class SqlitePasscodeWriter(
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
         var environmentId = caller.Environment.Id;
-        Guid? challengeId = null;
-        string? challengeProfileId = null;
+        var network = Http.ClientNetwork.Of(origin.IpAddress);
+        var state = new PasscodePolicy.AnswerState(0, null, 0, null, null, null);
+        var matches = false;
         if (!sandboxCode)
         {
-            using (var failures = writer.Query("SELECT count(*) FROM passcode_failures WHERE environment_id = $environment AND identifier = $identifier AND at > $since",
-                       environmentId, caller.Identifier, utcNow.AddHours(-1)))
+            using (var failures = writer.Query(FailuresSql, environmentId, caller.Identifier, utcNow.AddHours(-1), network ?? ""))
             {
                 failures.Read();
-                if (failures.GetInt64(0) >= _options.MaxFailuresPerIdentifierPerHour) return SteadyStateOutcome.DeferredOutcome;
+                state = state with { IdentifierFailures = failures.GetInt64(0), NetworkFailures = failures.GetInt64(1) };
             }
 
-            // Only the newest challenge of the identifier counts: a resend supersedes the code before it.
             using var newest = writer.Query("SELECT id, profile_id, code_hash, expires_at, failed_attempts, consumed_at FROM passcode_challenges " +
                                             "WHERE environment_id = $environment AND identifier = $identifier ORDER BY created_at DESC LIMIT 1",
                 environmentId, caller.Identifier);
-            var found = newest.Read();
-            var live = found && newest.IsDBNull(5) && newest.GetDateTime(3) > utcNow;
-            if (live && newest.GetInt32(4) >= _options.MaxAttemptsPerChallenge) return SteadyStateOutcome.DeferredOutcome;
-            var id = found ? newest.GetGuid(0) : Guid.Empty;
+            if (newest.Read())
+            {
+                var challenge = new PasscodePolicy.Challenge(newest.GetGuid(0), newest.IsDBNull(1) ? null : newest.GetString(1), newest.GetDateTime(3), newest.GetInt32(4), !newest.IsDBNull(5));
+                state = state with { Newest = challenge };
+                matches = hasher.Matches(challenge.Id, passcode, (byte[])newest.GetValue(2));
+            }
             // Hash even when there is nothing to compare against, as the EF path does, so timing does not tell whether a challenge exists.
-            var right = hasher.Matches(id, passcode, found ? (byte[])newest.GetValue(2) : new byte[32]) && live;
-            if (!right) return SteadyStateOutcome.DeferredOutcome;
-            challengeId = id;
-            challengeProfileId = newest.IsDBNull(1) ? null : newest.GetString(1);
+            else hasher.Matches(Guid.Empty, passcode, new byte[32]);
         }
 
-        string profileId;
-        Guid profileUuid;
-        using (var profile = challengeProfileId is not null
-                   ? writer.Query(ProfileSql(caller.Client.Strategy, byId: true), environmentId, challengeProfileId)
-                   : writer.Query(ProfileSql(caller.Client.Strategy, byId: false), environmentId, caller.Identifier))
+        Guid profileUuid = default;
+        using (var profile = writer.Query(ProfileSql(caller.Client.Strategy), environmentId, caller.Identifier))
         {
-            if (!profile.Read()) return SteadyStateOutcome.DeferredOutcome; // sign-up
-            if (profile.GetBoolean(2)) return SteadyStateOutcome.DisabledOutcome;
-            if (!profile.GetBoolean(3)) return SteadyStateOutcome.DeferredOutcome; // the first verification revokes what came before
-            profileId = profile.GetString(0);
-            profileUuid = profile.GetGuid(1);
+            if (profile.Read())
+            {
+                state = state with { Holder = new PasscodePolicy.Holder(profile.GetString(0), profile.GetBoolean(2), profile.GetBoolean(3)) };
+                profileUuid = profile.GetGuid(1);
+            }
         }
+
+        var decision = PasscodePolicy.DecideAnswer(state, matches, sandboxCode, caller.Rules, _options, utcNow);
+        if (decision.Verdict == PasscodePolicy.AnswerVerdict.Disabled) return SteadyStateOutcome.DisabledOutcome;
+        // Anything but a sign-in to a verified identifier (a wrong answer, a limit, a first proof, a sign-up) is the EF path's.
+        if (decision.Verdict != PasscodePolicy.AnswerVerdict.SignIn) return SteadyStateOutcome.DeferredOutcome;
+        var profileId = decision.ProfileId!;
+        var challengeId = decision.ConsumeChallenge ? state.Newest?.Id : null;
 
         if (challengeId is { } consumed)
             writer.Execute("UPDATE passcode_challenges SET consumed_at = $now WHERE id = $id", utcNow, consumed);
@@ -159,18 +159,16 @@ public sealed class SqlitePasscodeWriter(
 
     // The statements, one text per strategy (a command is prepared once per text).
     private static readonly string SendStateByEmail = SendState("email"), SendStateByPhone = SendState("phone");
-    private static readonly string ProfileByEmail = Profile("email", "email = $key"), ProfileByPhone = Profile("phone", "phone = $key");
-    private static readonly string ProfileByIdEmail = Profile("email", "id = $key"), ProfileByIdPhone = Profile("phone", "id = $key");
+    private static readonly string ProfileByEmail = Profile("email"), ProfileByPhone = Profile("phone");
+
+    /// <summary>Wrong answers of the last hour: to live challenges of the identifier, and from the caller's network.</summary>
+    private const string FailuresSql =
+        "SELECT (SELECT count(*) FROM passcode_failures WHERE environment_id = $environment AND identifier = $identifier AND challenge_live AND at > $since), " +
+        "(SELECT count(*) FROM passcode_failures WHERE ip_network = $network AND at > $since)";
 
     private static string SendStateSql(AuthStrategy strategy) => strategy == AuthStrategy.Email ? SendStateByEmail : SendStateByPhone;
 
-    private static string ProfileSql(AuthStrategy strategy, bool byId) => (strategy, byId) switch
-    {
-        (AuthStrategy.Email, true) => ProfileByIdEmail,
-        (AuthStrategy.Email, false) => ProfileByEmail,
-        (_, true) => ProfileByIdPhone,
-        _ => ProfileByPhone,
-    };
+    private static string ProfileSql(AuthStrategy strategy) => strategy == AuthStrategy.Email ? ProfileByEmail : ProfileByPhone;
 
     /// <summary>What identify decides on, in one statement: <see cref="PasscodeQueries.SendStateByEmail"/>'s columns.</summary>
     private static string SendState(string column) =>
@@ -180,6 +178,7 @@ public sealed class SqlitePasscodeWriter(
         "(SELECT coalesce(sum(sends), 0) FROM passcode_send_counts WHERE scope = $environmentScope AND window_index >= $firstWindow) " +
         $"FROM (SELECT 1) LEFT JOIN profiles p ON p.environment_id = $environment AND p.{column} = $identifier";
 
-    private static string Profile(string column, string match) =>
-        $"SELECT id, uuid, disabled_at IS NOT NULL, {column}_verified_at IS NOT NULL FROM profiles WHERE environment_id = $environment AND {match}";
+    /// <summary>The profile holding the identifier now (a passcode proves an identifier only for its holder).</summary>
+    private static string Profile(string column) =>
+        $"SELECT id, uuid, disabled_at IS NOT NULL, {column}_verified_at IS NOT NULL FROM profiles WHERE environment_id = $environment AND {column} = $key";
 }

@@ -65,6 +65,24 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     }
 
     /// <summary>
+    /// <see cref="ProfileInput.ApplyTo"/>, and what an identifier change means for sign-in: the new email or phone is
+    /// unverified (<see cref="ProfileInput.ApplyTo"/> clears it), and the open passcodes of the one it replaces are
+    /// voided, so no code sent before the change can prove anything after it. Saved with the caller's SaveChanges.
+    /// </summary>
+    public async Task ApplyAsync(Profile profile, ProfileInput input, DateTime now, CancellationToken cancellationToken)
+    {
+        var replaced = new List<string>(2);
+        if (input.Email.IsSet && input.Email.Value != profile.Email && profile.Email is { } oldEmail) replaced.Add(oldEmail);
+        if (input.Phone.IsSet && input.Phone.Value != profile.Phone && profile.Phone is { } oldPhone) replaced.Add(oldPhone);
+        input.ApplyTo(profile, now);
+        if (replaced.Count == 0) return;
+        var open = await db.PasscodeChallenges
+            .Where(c => c.EnvironmentId == profile.EnvironmentId && replaced.Contains(c.Identifier) && c.ConsumedAt == null && c.ExpiresAt > now)
+            .ToListAsync(cancellationToken);
+        foreach (var challenge in open) challenge.ConsumedAt = now;
+    }
+
+    /// <summary>
     /// The identifier another profile of the environment already holds, if the input would take one. The unique
     /// indexes are the final word (a race lands in <see cref="DbErrors.IsUniqueViolation"/>); this check gives the
     /// common case a clear answer before any write.

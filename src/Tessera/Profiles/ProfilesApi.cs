@@ -98,7 +98,7 @@ public static class ProfilesApi
         if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
             return ProfileStore.ConflictResult(field);
         var now = clock.GetUtcNow().UtcDateTime;
-        input.ApplyTo(profile, now);
+        await profiles.ApplyAsync(profile, input, now, http.RequestAborted);
         var stateChange = ApplyDisabled(profile, input.Disabled, now);
         if (stateChange is not null)
         {

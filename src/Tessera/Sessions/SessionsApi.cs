@@ -69,7 +69,7 @@ public static class SessionsApi
                 return ApiError.TooManyRequests(http, allowance.ResetSeconds, TooManyTokens);
             }
 
-            input.ApplyTo(profile, clock.GetUtcNow().UtcDateTime);
+            await profiles.ApplyAsync(profile, input, clock.GetUtcNow().UtcDateTime, http.RequestAborted);
             var issued = await sessions.IssueAsync(profile, SessionKind.Api, caller.Key.Id, clientId: null, http, http.RequestAborted);
             audit.Record(AuditActions.SessionIssued, caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http), subject: issued.Session.Id.ToString("D"));
             try
