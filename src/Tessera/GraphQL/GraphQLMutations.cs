@@ -42,9 +42,9 @@ public static class GraphQLMutations
         {
             var profile = await db.Profiles.FirstOrDefaultAsync(p => p.Id == caller.ProfileId && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken);
             if (profile is null) return Payload(false, null, [Error("The profile no longer exists.")], input);
-            if (!caller.IsBackend && IdentifierChange(parsed, profile) is { } identifier)
-                return Payload(false, null, [Error($"The {identifier} is a sign-in identifier: a user's session cannot change it. Your backend changes it "
-                    + "(API key: PATCH /v1/profiles/{id}, or this mutation with Basic credentials), and the user proves it with a passcode.", identifier)], input);
+            if (!caller.IsBackend && IdentifierChanges(parsed, profile).ToList() is { Count: > 0 } identifiers)
+                return Payload(false, null, identifiers.Select(identifier => Error($"The {identifier} is a sign-in identifier: a user's session cannot change it. "
+                    + "Your backend changes it (API key: PATCH /v1/profiles/{id}, or this mutation with Basic credentials), and the user proves it with a passcode.", identifier)), input);
             var store = ctx.Services!.GetRequiredService<ProfileStore>();
             if (await store.FindConflictAsync(caller.EnvironmentId, profile.Id, parsed, ctx.CancellationToken) is { } field)
                 return Payload(false, null, [Error($"The {field} is already in use by another profile.", field)], input);
@@ -60,10 +60,12 @@ public static class GraphQLMutations
         });
     }
 
-    private static string? IdentifierChange(ProfileInput input, Profile profile) =>
-        input.Email.IsSet && input.Email.Value != profile.Email ? "email"
-        : input.Phone.IsSet && input.Phone.Value != profile.Phone ? "phone"
-        : null;
+    /// <summary>The sign-in identifiers the input would change (restating the current value is no change).</summary>
+    private static IEnumerable<string> IdentifierChanges(ProfileInput input, Profile profile)
+    {
+        if (input.Email.IsSet && input.Email.Value != profile.Email) yield return "email";
+        if (input.Phone.IsSet && input.Phone.Value != profile.Phone) yield return "phone";
+    }
 
     private static IEnumerable<object> ToMutationErrors(ValidationErrors errors)
     {

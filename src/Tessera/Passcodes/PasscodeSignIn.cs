@@ -112,7 +112,8 @@ public sealed class PasscodeSignIn(
         }
 
         var sendsMessage = decision.Verdict == SendVerdict.SendPasscode;
-        if (sendsMessage && !canSend && caller.Environment.Mode == EnvironmentMode.Production)
+        // Decoys too: an enumeration-safe client answers alike whether or not it would have sent.
+        if (!canSend && caller.Environment.Mode == EnvironmentMode.Production)
             return ApiError.Result(503, "Delivery is not configured", $"Configure an {(caller.Channel == OutboxChannel.Email ? "SMTP" : "SMS")} provider for production environments.");
         var (challenge, message) = NewChallenge(hasher, outbox, _options, caller, state.ProfileId, ip, now, captureOnly: !canSend);
         db.PasscodeChallenges.Add(challenge);
