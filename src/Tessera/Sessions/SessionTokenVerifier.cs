@@ -45,7 +45,7 @@ public enum TokenCheck
 
 /// <summary>
 /// Verifies session tokens strictly: HS512 only, known unretired key of the token's environment, signature in
-/// constant time, <c>iss</c>, <c>aud</c>, <c>exp</c>, <c>nbf</c>, then the in-memory revocation set. A valid token
+/// constant time, <c>iss</c>, <c>aud</c>, the times (<see cref="TokenTimes"/>), then the in-memory revocation set. A valid token
 /// costs no database round trip, and <see cref="TryVerify"/> allocates nothing: the segments are decoded on the
 /// stack and the claims are read into a <see cref="VerifiedToken"/> view over the caller's buffer. Tokens whose
 /// <c>kid</c> names a customer's signing secret (<c>ss_…</c>) are self-signed: HS512 or HS256 with that secret,
@@ -190,9 +190,8 @@ public sealed class SessionTokenVerifier(
         rejection = ReadClaims(payload, key, scratch, out verified);
         if (rejection != TokenRejection.None) return TokenCheck.Rejected;
 
-        var seconds = now.ToUnixTimeSeconds();
-        if (seconds >= verified.ExpiresAt + _skew) return Reject(TokenRejection.Expired, out rejection);
-        if (seconds < verified.NotBefore - _skew) return Reject(TokenRejection.NotYetValid, out rejection);
+        rejection = TokenTimes.Check(verified.IssuedAt, verified.NotBefore, verified.ExpiresAt, now.ToUnixTimeSeconds(), _skew, maxLifetimeSeconds: null);
+        if (rejection != TokenRejection.None) return TokenCheck.Rejected;
         if (revocations.IsRevoked(verified.SessionId, verified.ProfileId)) return Reject(TokenRejection.Revoked, out rejection);
         return TokenCheck.Valid;
     }
@@ -220,9 +219,8 @@ public sealed class SessionTokenVerifier(
         var jtiBuffer = scratch.Slice(MaxIdLength, MaxSelfSignedTokenIdLength);
         rejection = ReadSelfSignedClaims(payload, uidBuffer, jtiBuffer, out var uidLength, out var jtiLength, out var issuedAt, out var expiresAt, out var notBefore);
         if (rejection != TokenRejection.None) return TokenCheck.Rejected;
-        if (expiresAt - issuedAt > (long)SelfSignedMaxLifetime.TotalSeconds || expiresAt <= issuedAt) return Reject(TokenRejection.Claims, out rejection);
-        if (seconds >= expiresAt + _skew) return Reject(TokenRejection.Expired, out rejection);
-        if (seconds < issuedAt - _skew || seconds < notBefore - _skew) return Reject(TokenRejection.NotYetValid, out rejection);
+        rejection = TokenTimes.Check(issuedAt, notBefore, expiresAt, seconds, _skew, (long)SelfSignedMaxLifetime.TotalSeconds);
+        if (rejection != TokenRejection.None) return TokenCheck.Rejected;
 
         ReadOnlySpan<char> uid = uidBuffer[..uidLength];
         ProfileDirectory.Entry? profile;

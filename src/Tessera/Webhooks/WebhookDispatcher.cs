@@ -214,7 +214,6 @@ public sealed class WebhookDispatcher(
             request.Headers.TryAddWithoutValidation("Tessera-Delivery-Id", delivery.Id);
             request.Headers.TryAddWithoutValidation("Tessera-Event-Id", evt.Id);
             request.Headers.UserAgent.ParseAdd("Tessera-Webhooks/1");
-            request.Options.Set(TargetGuard.AllowLoopback, environment.Mode == EnvironmentMode.Sandbox);
             using var timeout = new CancellationTokenSource(options.Value.Timeout, clock);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
             try

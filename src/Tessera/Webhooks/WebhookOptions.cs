@@ -38,6 +38,13 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>How long an instance holds a delivery it is sending: well over <see cref="Timeout"/>. Defaults to 2 minutes.</summary>
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Let subscriptions target loopback, private, link-local and unique-local addresses (a receiver on this host or
+    /// its network). Defaults to false, in every environment mode: otherwise anyone with an API key could probe the
+    /// host's network through the delivery log. Checked when a subscription is saved and on every connect.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromHours(1))

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tessera.ApiKeys;
 using Tessera.Data;
 using Tessera.Environments;
@@ -53,13 +54,13 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Created<SubscriptionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> CreateAsync(
-        HttpContext http, TesseraDbContext db, SecretProtector protector, TimeProvider clock)
+        HttpContext http, TesseraDbContext db, SecretProtector protector, TimeProvider clock, IOptions<WebhookOptions> options)
     {
         var environment = http.ApiKeyCaller().Environment;
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = await SubscriptionInput.ParseAsync(body.Root, environment, requireAll: true, errors, http.RequestAborted);
+        var input = await SubscriptionInput.ParseAsync(body.Root, environment, options.Value.AllowPrivateTargets, requireAll: true, errors, http.RequestAborted);
         if (errors.Any) return errors.ToResult();
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -92,14 +93,14 @@ public static class WebhooksApi
     }
 
     private static async Task<Results<Ok<SubscriptionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> UpdateAsync(
-        HttpContext http, TesseraDbContext db, TimeProvider clock, string id)
+        HttpContext http, TesseraDbContext db, TimeProvider clock, IOptions<WebhookOptions> options, string id)
     {
         var subscription = await FindAsync(http, db, id, tracked: true);
         if (subscription is null) return NotFound();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = await SubscriptionInput.ParseAsync(body.Root, http.ApiKeyCaller().Environment, requireAll: false, errors, http.RequestAborted);
+        var input = await SubscriptionInput.ParseAsync(body.Root, http.ApiKeyCaller().Environment, options.Value.AllowPrivateTargets, requireAll: false, errors, http.RequestAborted);
         if (errors.Any) return errors.ToResult();
 
         if (input.Name is not null) subscription.Name = input.Name;
@@ -173,7 +174,7 @@ public static class WebhooksApi
 
     private sealed record SubscriptionInput(string? Name, string? TargetUrl, List<string>? EventTypes, bool? Disabled)
     {
-        public static async Task<SubscriptionInput> ParseAsync(JsonElement root, TesseraEnvironment environment, bool requireAll, ValidationErrors errors, CancellationToken cancellationToken)
+        public static async Task<SubscriptionInput> ParseAsync(JsonElement root, TesseraEnvironment environment, bool allowPrivate, bool requireAll, ValidationErrors errors, CancellationToken cancellationToken)
         {
             string? name = null, targetUrl = null;
             List<string>? eventTypes = null;
@@ -190,7 +191,7 @@ public static class WebhooksApi
             if (root.TryGetProperty("targetUrl", out var u))
             {
                 if (u.ValueKind != JsonValueKind.String) errors.Add("targetUrl", "must be a string");
-                else if (await CheckUrlAsync(u.GetString()!, environment, cancellationToken) is { } problem) errors.Add("targetUrl", problem);
+                else if (await CheckUrlAsync(u.GetString()!, environment, allowPrivate, cancellationToken) is { } problem) errors.Add("targetUrl", problem);
                 else targetUrl = u.GetString();
             }
             else if (requireAll) errors.Add("targetUrl", "is required");
@@ -220,7 +221,7 @@ public static class WebhooksApi
             return new SubscriptionInput(name, targetUrl, eventTypes, disabled);
         }
 
-        private static async Task<string?> CheckUrlAsync(string value, TesseraEnvironment environment, CancellationToken cancellationToken)
+        private static async Task<string?> CheckUrlAsync(string value, TesseraEnvironment environment, bool allowPrivate, CancellationToken cancellationToken)
         {
             var sandbox = environment.Mode == EnvironmentMode.Sandbox;
             if (value.Length > 2048) return "must be at most 2048 characters";
@@ -229,7 +230,7 @@ public static class WebhooksApi
             if (url.Scheme != Uri.UriSchemeHttps && !sandbox) return "must use https outside SANDBOX environments";
             if (!string.IsNullOrEmpty(url.UserInfo)) return "must not contain credentials";
             if (!string.IsNullOrEmpty(url.Fragment)) return "must not contain a fragment";
-            return await TargetGuard.CheckAsync(url, sandbox, cancellationToken);
+            return await TargetGuard.CheckAsync(url, allowPrivate, cancellationToken);
         }
     }
 }

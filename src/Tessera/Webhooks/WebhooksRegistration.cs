@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tessera.Webhooks;
 
 namespace Tessera;
@@ -10,14 +11,18 @@ public static class WebhooksRegistration
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services =>
             {
-                // The SSRF guard sits on the connect step, after DNS: what is checked is what is connected to.
-                ConnectCallback = TargetGuard.ConnectAsync,
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                UseCookies = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                var allowPrivate = services.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets;
+                return new SocketsHttpHandler
+                {
+                    // The SSRF guard sits on the connect step, after DNS: what is checked is what is connected to.
+                    ConnectCallback = (context, cancellationToken) => TargetGuard.ConnectAsync(context, allowPrivate, cancellationToken),
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    UseCookies = false,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                };
             });
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

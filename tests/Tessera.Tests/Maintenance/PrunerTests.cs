@@ -17,6 +17,8 @@ public abstract class PrunerTests(Backend backend, PostgresServer postgres) : Te
     {
         ["Maintenance:BatchSize"] = "3",
         ["Webhooks:BackgroundDispatch"] = "false",
+        // The webhook test subscribes to a loopback port.
+        ["Webhooks:AllowPrivateTargets"] = "true",
     };
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class TargetGuardTests
     [InlineData("fd00::1")]
     [InlineData("fe80::1")]
     public void PrivateAndSpecialAddressesAreRefused(string address) =>
-        Assert.False(TargetGuard.IsAllowed(IPAddress.Parse(address), allowLoopback: false));
+        Assert.False(TargetGuard.IsAllowed(IPAddress.Parse(address), allowPrivate: false));
 
     [Theory]
     [InlineData("8.8.8.8")]
@@ -30,14 +30,14 @@ public sealed class TargetGuardTests
     [InlineData("64:ff9b::808:808")]           // NAT64 of a public address
     [InlineData("2002:0808:0808::1")]          // 6to4 of a public address
     public void PublicAddressesAreAllowed(string address) =>
-        Assert.True(TargetGuard.IsAllowed(IPAddress.Parse(address), allowLoopback: false));
+        Assert.True(TargetGuard.IsAllowed(IPAddress.Parse(address), allowPrivate: false));
 
     [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("::1")]
     public void LoopbackIsAllowedOnlyWhenTheSandboxAsks(string address)
     {
-        Assert.True(TargetGuard.IsAllowed(IPAddress.Parse(address), allowLoopback: true));
-        Assert.False(TargetGuard.IsAllowed(IPAddress.Parse(address), allowLoopback: false));
+        Assert.True(TargetGuard.IsAllowed(IPAddress.Parse(address), allowPrivate: true));
+        Assert.False(TargetGuard.IsAllowed(IPAddress.Parse(address), allowPrivate: false));
     }
 }

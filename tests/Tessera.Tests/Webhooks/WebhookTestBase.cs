@@ -12,7 +12,8 @@ namespace Tessera.Tests.Webhooks;
 
 /// <summary>
 /// Base of the webhook suites: servers whose dispatcher does not run by itself (tests call
-/// <see cref="DispatchAsync"/> and move the fake clock), a sandbox environment, and a receiver on loopback.
+/// <see cref="DispatchAsync"/> and move the fake clock), a sandbox environment, and a receiver on loopback, which
+/// the operator's <c>Webhooks:AllowPrivateTargets</c> lets them reach (<see cref="WebhookTargetTests"/> runs without it).
 /// </summary>
 public abstract class WebhookTestBase(Backend backend, PostgresServer postgres) : DeliveryTestBase(backend, postgres)
 {
@@ -21,6 +22,7 @@ public abstract class WebhookTestBase(Backend backend, PostgresServer postgres) 
         ["Webhooks:BackgroundDispatch"] = "false",
         ["Webhooks:Timeout"] = "00:00:01",
         ["Webhooks:LockDuration"] = "00:02:00",
+        ["Webhooks:AllowPrivateTargets"] = "true",
     };
 
     protected TesseraInstance Server { get; private set; } = null!;
