@@ -166,7 +166,7 @@ public static class GraphQLApi
         // A result with no data entry is a request error (syntax, validation, variables): 400 under the new media type.
         http.Response.StatusCode = mediaType == GraphQLResponseMediaType && !result.HasData ? 400 : 200;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        result.WriteTo(http.Response.BodyWriter);
+        GraphQLErrorMasking.Mask(result, http).WriteTo(http.Response.BodyWriter);
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
@@ -179,7 +179,7 @@ public static class GraphQLApi
         for (var i = 0; i < results.Count; i++)
         {
             if (i > 0) writer.Write(","u8);
-            results[i].WriteTo(writer);
+            GraphQLErrorMasking.Mask(results[i], http).WriteTo(writer);
         }
         writer.Write("]"u8);
         await writer.FlushAsync(http.RequestAborted);
