@@ -27,8 +27,8 @@ public static class GraphQLApi
 
     private static async Task PostAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)
     {
-        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
-        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        var (caller, refusal) = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await RefuseAsync(http, refusal); return; }
         await using var _ = caller;
         if (!JsonBody.IsJsonContentType(http.Request.ContentType))
         {
@@ -85,8 +85,8 @@ public static class GraphQLApi
             await GraphQLExplorer.WriteAsync(http);
             return;
         }
-        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
-        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        var (caller, refusal) = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await RefuseAsync(http, refusal); return; }
         await using var _ = caller;
         if (query.Length == 0) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
 
@@ -185,8 +185,10 @@ public static class GraphQLApi
         await writer.FlushAsync(http.RequestAborted);
     }
 
-    private static Task UnauthenticatedAsync(HttpContext http)
+    /// <summary>401 for a missing or bad credential, else the refusal authentication gave (429 over the request budget).</summary>
+    private static Task RefuseAsync(HttpContext http, IResult? refusal)
     {
+        if (refusal is not null) return refusal.ExecuteAsync(http);
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ApiError.WriteAsync(http, 401, "Not Authenticated", GraphQLAuthentication.Instruction);
     }
