@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Tessera.Data;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
@@ -36,14 +37,30 @@ public static class GraphQLApi
             return;
         }
 
+        // Declared too large: refused before a byte is read. Sent without a length (chunked): read only up to one
+        // byte past the limit, and Kestrel is told the same, so no request costs more than the limit in memory.
+        if (http.Request.ContentLength > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBodyBytes + 1;
+        var body = new ArrayBufferWriter<byte>(4096);
+        while (true)
+        {
+            int read;
+            try { read = await http.Request.Body.ReadAsync(body.GetMemory(4096), http.RequestAborted); }
+            catch (BadHttpRequestException ex)
+            {
+                if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge) await BodyTooLargeAsync(http);
+                else await RequestErrorAsync(http, 400, "The request body could not be read.");
+                return;
+            }
+            if (read == 0) break;
+            body.Advance(read);
+            if (body.WrittenCount > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
+        }
+
         JsonDocument document;
         try
         {
-            if (http.Request.ContentLength > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
-            using var limited = new MemoryStream();
-            await http.Request.Body.CopyToAsync(limited, http.RequestAborted);
-            if (limited.Length > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
-            document = JsonDocument.Parse(limited.GetBuffer().AsMemory(0, (int)limited.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException)
         {
@@ -192,6 +209,9 @@ public static class GraphQLApi
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ApiError.WriteAsync(http, 401, "Not Authenticated", GraphQLAuthentication.Instruction);
     }
+
+    private static Task BodyTooLargeAsync(HttpContext http) =>
+        RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB.");
 
     /// <summary>A request that never reached GraphQL: the GraphQL error shape, with the status that says why.</summary>
     private static async Task RequestErrorAsync(HttpContext http, int status, string message)
