@@ -83,6 +83,7 @@ public sealed class GraphQLRequest
 public sealed class GraphQLService
 {
     private readonly DocumentCache _cache;
+    private readonly QueryCost _cost;
 
     /// <summary>Creates the service.</summary>
     public GraphQLService(Schema schema, GraphQLServiceOptions? options = null)
@@ -90,6 +91,7 @@ public sealed class GraphQLService
         Schema = schema ?? throw new ArgumentNullException(nameof(schema));
         Options = options ?? new GraphQLServiceOptions();
         _cache = new DocumentCache(Options.CacheSize, Options.CacheMaxTotalLength);
+        _cost = new QueryCost(Schema, Options);
     }
 
     /// <summary>The schema.</summary>
@@ -97,6 +99,9 @@ public sealed class GraphQLService
 
     /// <summary>The options.</summary>
     public GraphQLServiceOptions Options { get; }
+
+    /// <summary>Cost analysis with this service's list sizes.</summary>
+    public QueryCost Cost => _cost;
 
     /// <summary>Number of documents in the cache.</summary>
     public int CachedDocumentCount => _cache.Count;
@@ -160,7 +165,7 @@ public sealed class GraphQLService
             return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors(prepared.Errors));
         }
 
-        if (Options.MaxCost > 0 && QueryCost.Of(Schema, prepared.Document, request, Options) is var cost && cost > Options.MaxCost)
+        if (Options.MaxCost > 0 && _cost.Of(prepared.Document, request) is var cost && cost > Options.MaxCost)
         {
             return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors([QueryCost.TooCostly(cost, Options.MaxCost)]));
         }
@@ -203,7 +208,7 @@ public sealed class GraphQLService
             {
                 if (!string.IsNullOrEmpty(request.Query) && Prepare(request.Query).Document is { } document)
                 {
-                    var cost = QueryCost.Of(Schema, document, request, Options);
+                    var cost = _cost.Of(document, request);
                     total = cost > long.MaxValue - total ? long.MaxValue : total + cost;
                 }
             }

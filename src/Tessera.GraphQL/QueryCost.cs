@@ -21,14 +21,39 @@ public sealed record ListSize(int AssumedSize, IReadOnlyList<string>? SlicingArg
 /// tree (fragments expanded, every alias counted, both branches of a type condition counted). Leaves are free;
 /// introspection is bounded by the schema and is not counted. An operation over the budget is never executed.
 /// </summary>
-public static class QueryCost
+public sealed class QueryCost
 {
     /// <summary>The error code of an operation refused for its cost.</summary>
     public const string TooCostlyCode = "QUERY_TOO_COSTLY";
 
-    /// <summary>The cost of the operation a request selects, with variables read from the raw request; 0 when no operation can be chosen.</summary>
-    public static long Of(Schema schema, DocumentNode document, GraphQLRequest request, GraphQLServiceOptions options)
+    private readonly Schema _schema;
+    private readonly int _defaultListSize;
+    // Keyed by the field's definition: no string is built per field of a request.
+    private readonly Dictionary<FieldDefinition, ListSize> _listSizes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Resolves <see cref="GraphQLServiceOptions.ListSizes"/> against the schema once.</summary>
+    public QueryCost(Schema schema, GraphQLServiceOptions options)
     {
+        _schema = schema;
+        _defaultListSize = options.DefaultListSize;
+        foreach (var (key, size) in options.ListSizes)
+        {
+            var dot = key.IndexOf('.');
+            if (dot > 0 && schema.GetType(key[..dot]) is ComplexType type && type.GetField(key[(dot + 1)..]) is { } field)
+            {
+                _listSizes[field] = size;
+            }
+            else
+            {
+                throw new ArgumentException($"ListSizes names {key}, which is not a field of the schema.", nameof(options));
+            }
+        }
+    }
+
+    /// <summary>The cost of the operation a request selects, with variables read from the raw request; 0 when no operation can be chosen.</summary>
+    public long Of(DocumentNode document, GraphQLRequest request)
+    {
+        var schema = _schema;
         OperationDefinitionNode? operation = null;
         var fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
         foreach (var definition in document.Definitions)
@@ -49,7 +74,7 @@ public static class QueryCost
             return 0;
         }
 
-        return new Walker(schema, options, fragments, operation, request).Walk(operation.SelectionSet, root, 1, null, 0);
+        return new Walker(this, fragments, operation, request).Walk(operation.SelectionSet, root, 1, null, 0);
     }
 
     /// <summary>The error for an operation (or batch) of <paramref name="cost"/> over <paramref name="limit"/>.</summary>
@@ -57,7 +82,7 @@ public static class QueryCost
         new($"The query's cost {cost} exceeds the limit of {limit}: ask for smaller pages (first/last) or nest fewer lists.",
             extensions: new Dictionary<string, object?> { ["code"] = TooCostlyCode, ["cost"] = cost, ["maxCost"] = limit });
 
-    private sealed class Walker(Schema schema, GraphQLServiceOptions options, Dictionary<string, FragmentDefinitionNode> fragments,
+    private sealed class Walker(QueryCost cost, Dictionary<string, FragmentDefinitionNode> fragments,
         OperationDefinitionNode operation, GraphQLRequest request)
     {
         private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
@@ -80,12 +105,12 @@ public static class QueryCost
                             break;
                         }
 
-                        options.ListSizes.TryGetValue(complex.Name + "." + name, out var sizing);
+                        cost._listSizes.TryGetValue(definition, out var sizing);
                         long size = 1;
                         if (IsList(definition.Type))
                         {
                             size = parentSizing?.SizedFields is { } sized && sized.Contains(name) ? parentSlice
-                                : sizing is not null ? Slice(field, sizing) : options.DefaultListSize;
+                                : sizing is not null ? Slice(field, sizing) : cost._defaultListSize;
                         }
 
                         var objects = Saturate(multiplier, size);
@@ -115,7 +140,7 @@ public static class QueryCost
             return total;
         }
 
-        private NamedType? TypeOf(NamedTypeNode? condition) => condition is null ? null : schema.GetType(condition.Name.Value);
+        private NamedType? TypeOf(NamedTypeNode? condition) => condition is null ? null : cost._schema.GetType(condition.Name.Value);
 
         /// <summary>The size a slicing argument asks for (the largest given), the assumed size without one, capped.</summary>
         private long Slice(FieldNode field, ListSize sizing)
