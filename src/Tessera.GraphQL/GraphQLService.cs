@@ -35,6 +35,18 @@ public sealed class GraphQLServiceOptions
 
     /// <summary>Most operations in one batch (<see cref="GraphQLService.ExecuteBatchAsync"/>). Defaults to 10.</summary>
     public int MaxBatchSize { get; init; } = 10;
+
+    /// <summary>
+    /// Most objects an operation, or a whole batch, may produce by <see cref="QueryCost"/>; over it nothing runs and
+    /// the answer is a <c>QUERY_TOO_COSTLY</c> error. Defaults to 0: no cost limit.
+    /// </summary>
+    public long MaxCost { get; init; }
+
+    /// <summary>List sizes by <c>Type.field</c>, for cost analysis. Defaults to none.</summary>
+    public IReadOnlyDictionary<string, ListSize> ListSizes { get; init; } = new Dictionary<string, ListSize>();
+
+    /// <summary>Items assumed of a list field without an entry in <see cref="ListSizes"/>. Defaults to 10.</summary>
+    public int DefaultListSize { get; init; } = 10;
 }
 
 /// <summary>One request to <see cref="GraphQLService"/>.</summary>
@@ -64,12 +76,14 @@ public sealed class GraphQLRequest
 
 /// <summary>
 /// The request pipeline: size limit, document cache (keyed by query text; hit = no parse and no validation),
-/// parse with a token limit, validation, depth/alias/field limits, then execution. An invalid or over-limit
+/// parse with a token limit, validation, depth/alias/field limits, cost analysis (with the request's variables),
+/// then execution. An invalid or over-limit
 /// document is answered with GraphQL errors and never executed. Thread-safe; one instance per schema.
 /// </summary>
 public sealed class GraphQLService
 {
     private readonly DocumentCache _cache;
+    private readonly QueryCost _cost;
 
     /// <summary>Creates the service.</summary>
     public GraphQLService(Schema schema, GraphQLServiceOptions? options = null)
@@ -77,6 +91,7 @@ public sealed class GraphQLService
         Schema = schema ?? throw new ArgumentNullException(nameof(schema));
         Options = options ?? new GraphQLServiceOptions();
         _cache = new DocumentCache(Options.CacheSize, Options.CacheMaxTotalLength);
+        _cost = new QueryCost(Schema, Options);
     }
 
     /// <summary>The schema.</summary>
@@ -84,6 +99,9 @@ public sealed class GraphQLService
 
     /// <summary>The options.</summary>
     public GraphQLServiceOptions Options { get; }
+
+    /// <summary>Cost analysis with this service's list sizes.</summary>
+    public QueryCost Cost => _cost;
 
     /// <summary>Number of documents in the cache.</summary>
     public int CachedDocumentCount => _cache.Count;
@@ -147,6 +165,11 @@ public sealed class GraphQLService
             return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors(prepared.Errors));
         }
 
+        if (Options.MaxCost > 0 && _cost.Of(prepared.Document, request) is var cost && cost > Options.MaxCost)
+        {
+            return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors([QueryCost.TooCostly(cost, Options.MaxCost)]));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         return ExecutionEngine.ExecuteAsync(new ExecutionRequest
         {
@@ -175,6 +198,26 @@ public sealed class GraphQLService
             var error = ExecutionResult.FromErrors([LimitError($"Batch of {requests.Count} operations exceeds the maximum of {Options.MaxBatchSize}.", "BATCH_TOO_LARGE")]);
             Array.Fill(results, error);
             return results;
+        }
+
+        // The budget holds for the batch as a whole: ten operations just under it are ten times over it.
+        if (Options.MaxCost > 0 && requests.Count > 1)
+        {
+            long total = 0;
+            foreach (var request in requests)
+            {
+                if (!string.IsNullOrEmpty(request.Query) && Prepare(request.Query).Document is { } document)
+                {
+                    var cost = _cost.Of(document, request);
+                    total = cost > long.MaxValue - total ? long.MaxValue : total + cost;
+                }
+            }
+
+            if (total > Options.MaxCost)
+            {
+                Array.Fill(results, ExecutionResult.FromErrors([QueryCost.TooCostly(total, Options.MaxCost)]));
+                return results;
+            }
         }
 
         for (var i = 0; i < requests.Count; i++)

@@ -11,4 +11,11 @@ if (args.Length > 0 && args[0] == "--quick")
     return;
 }
 
+// `--cost [seconds]`: what cost analysis adds to a request (CostMeasure).
+if (args.Length > 0 && args[0] == "--cost")
+{
+    CostMeasure.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -99,13 +99,16 @@ public static class ApiKeyAuthenticationExtensions
             if (secret is null) return Unauthenticated(http);
             var caller = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(secret, http.RequestAborted);
             if (caller is null) return Unauthenticated(http);
-            if (!http.RequestServices.GetRequiredService<CallerRateLimiter>().TryAcquire(http, caller.Key.Id, out var retryAfter))
-                return ApiError.TooManyRequests(http, retryAfter, "Too many requests for this API key");
+            if (Throttle(http, http.RequestServices.GetRequiredService<CallerRateLimiter>(), caller) is { } refused) return refused;
             http.Features.Set(caller);
             return await next(context);
         });
         return builder;
     }
+
+    /// <summary>Takes one request from the API key's budget: null when it may proceed, else the 429 to answer.</summary>
+    public static IResult? Throttle(HttpContext http, CallerRateLimiter limiter, ApiKeyCaller caller) =>
+        limiter.TryAcquire(http, caller.Key.Id, out var retryAfter) ? null : ApiError.TooManyRequests(http, retryAfter, "Too many requests for this API key");
 
     private static IResult Unauthenticated(HttpContext http)
     {

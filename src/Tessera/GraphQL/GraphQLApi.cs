@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Tessera.Data;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
@@ -27,8 +28,8 @@ public static class GraphQLApi
 
     private static async Task PostAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)
     {
-        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
-        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        var (caller, refusal) = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await RefuseAsync(http, refusal); return; }
         await using var _ = caller;
         if (!JsonBody.IsJsonContentType(http.Request.ContentType))
         {
@@ -36,14 +37,30 @@ public static class GraphQLApi
             return;
         }
 
+        // Declared too large: refused before a byte is read. Sent without a length (chunked): read only up to one
+        // byte past the limit, and Kestrel is told the same, so no request costs more than the limit in memory.
+        if (http.Request.ContentLength > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBodyBytes + 1;
+        var body = new ArrayBufferWriter<byte>(4096);
+        while (true)
+        {
+            int read;
+            try { read = await http.Request.Body.ReadAsync(body.GetMemory(4096), http.RequestAborted); }
+            catch (BadHttpRequestException ex)
+            {
+                if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge) await BodyTooLargeAsync(http);
+                else await RequestErrorAsync(http, 400, "The request body could not be read.");
+                return;
+            }
+            if (read == 0) break;
+            body.Advance(read);
+            if (body.WrittenCount > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
+        }
+
         JsonDocument document;
         try
         {
-            if (http.Request.ContentLength > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
-            using var limited = new MemoryStream();
-            await http.Request.Body.CopyToAsync(limited, http.RequestAborted);
-            if (limited.Length > MaxBodyBytes) { await RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB."); return; }
-            document = JsonDocument.Parse(limited.GetBuffer().AsMemory(0, (int)limited.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException)
         {
@@ -85,8 +102,8 @@ public static class GraphQLApi
             await GraphQLExplorer.WriteAsync(http);
             return;
         }
-        var caller = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
-        if (caller is null) { await UnauthenticatedAsync(http); return; }
+        var (caller, refusal) = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
+        if (caller is null) { await RefuseAsync(http, refusal); return; }
         await using var _ = caller;
         if (query.Length == 0) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
 
@@ -166,7 +183,7 @@ public static class GraphQLApi
         // A result with no data entry is a request error (syntax, validation, variables): 400 under the new media type.
         http.Response.StatusCode = mediaType == GraphQLResponseMediaType && !result.HasData ? 400 : 200;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        result.WriteTo(http.Response.BodyWriter);
+        GraphQLErrorMasking.Mask(result, http).WriteTo(http.Response.BodyWriter);
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
@@ -179,17 +196,22 @@ public static class GraphQLApi
         for (var i = 0; i < results.Count; i++)
         {
             if (i > 0) writer.Write(","u8);
-            results[i].WriteTo(writer);
+            GraphQLErrorMasking.Mask(results[i], http).WriteTo(writer);
         }
         writer.Write("]"u8);
         await writer.FlushAsync(http.RequestAborted);
     }
 
-    private static Task UnauthenticatedAsync(HttpContext http)
+    /// <summary>401 for a missing or bad credential, else the refusal authentication gave (429 over the request budget).</summary>
+    private static Task RefuseAsync(HttpContext http, IResult? refusal)
     {
+        if (refusal is not null) return refusal.ExecuteAsync(http);
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ApiError.WriteAsync(http, 401, "Not Authenticated", GraphQLAuthentication.Instruction);
     }
+
+    private static Task BodyTooLargeAsync(HttpContext http) =>
+        RequestErrorAsync(http, 413, $"The request body exceeds {MaxBodyBytes / 1024} KiB.");
 
     /// <summary>A request that never reached GraphQL: the GraphQL error shape, with the status that says why.</summary>
     private static async Task RequestErrorAsync(HttpContext http, int status, string message)

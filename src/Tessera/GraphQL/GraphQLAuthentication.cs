@@ -9,35 +9,44 @@ namespace Tessera.GraphQL;
 
 /// <summary>
 /// Authenticates a GraphQL request before any GraphQL runs: <c>Bearer &lt;session token&gt;</c> (that profile), or,
-/// server to server, <c>Basic base64(&lt;profile id or uuid&gt;:&lt;API key secret&gt;)</c>.
+/// server to server, <c>Basic base64(&lt;profile id or uuid&gt;:&lt;API key secret&gt;)</c>. Each request is taken
+/// from the credential's budget (<c>Limits:Requests:PerMinute</c>) by the same code as the REST endpoints, so a
+/// session or an API key has one budget across both.
 /// </summary>
 public static class GraphQLAuthentication
 {
     public const string Instruction = "Send a session token as `Authorization: Bearer <token>`, or `Authorization: Basic base64(<profile id or uuid>:<API key secret>)`.";
 
-    public static async Task<GraphQLCaller?> AuthenticateAsync(HttpContext http, TesseraDbContext db, CancellationToken cancellationToken)
+    /// <summary>The caller; or no caller and the refusal to answer (429 over the budget), or neither (401).</summary>
+    public readonly record struct Outcome(GraphQLCaller? Caller, IResult? Refusal);
+
+    public static async Task<Outcome> AuthenticateAsync(HttpContext http, TesseraDbContext db, CancellationToken cancellationToken)
     {
         var header = http.Request.Headers.Authorization;
-        if (header.Count != 1 || header[0] is not { Length: > 6 } value) return null;
+        if (header.Count != 1 || header[0] is not { Length: > 6 } value) return default;
+        var limiter = http.RequestServices.GetRequiredService<CallerRateLimiter>();
 
         if (Credentials.Bearer(http.Request) is { } token)
         {
             var verification = await http.RequestServices.GetRequiredService<SessionTokenVerifier>().VerifyAsync(token, cancellationToken);
-            if (!verification.IsValid) return null;
-            return new GraphQLCaller(verification.Claims!.EnvironmentId, verification.Claims.ProfileId, db);
+            if (!verification.IsValid) return default;
+            if (SessionAuthenticationExtensions.Throttle(http, limiter, verification.Claims!) is { } refused) return new Outcome(null, refused);
+            return new Outcome(new GraphQLCaller(verification.Claims!.EnvironmentId, verification.Claims.ProfileId, db), null);
         }
 
-        if (!value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return default;
         string decoded;
         try { decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim())); }
-        catch (FormatException) { return null; }
+        catch (FormatException) { return default; }
         var colon = decoded.IndexOf(':');
-        if (colon <= 0 || colon == decoded.Length - 1) return null;
+        if (colon <= 0 || colon == decoded.Length - 1) return default;
         var caller = await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().AuthenticateAsync(decoded[(colon + 1)..], cancellationToken);
-        if (caller is null) return null;
+        if (caller is null) return default;
+        // Counted before the profile is looked up: a key over its budget costs no database read.
+        if (ApiKeyAuthenticationExtensions.Throttle(http, limiter, caller) is { } throttled) return new Outcome(null, throttled);
         var profile = await http.RequestServices.GetRequiredService<Profiles.ProfileStore>().FindAsync(caller.Environment.Id, decoded[..colon], cancellationToken);
-        if (profile is null || profile.DisabledAt is not null) return null;
+        if (profile is null || profile.DisabledAt is not null) return default;
         db.ChangeTracker.Clear();
-        return new GraphQLCaller(caller.Environment.Id, profile.Id, db) { IsBackend = true };
+        return new Outcome(new GraphQLCaller(caller.Environment.Id, profile.Id, db) { IsBackend = true }, null);
     }
 }

@@ -23,6 +23,19 @@ public static class TesseraGraphQLSchema
         return reader.ReadToEnd();
     }
 
+    /// <summary>
+    /// Sizes of the lists that cost analysis multiplies: a page of transactions is what its <c>first</c> or
+    /// <c>last</c> asks for (the default page without either, never more than the cap); other lists count as
+    /// the engine's default.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, ListSize> ListSizes = new Dictionary<string, ListSize>(StringComparer.Ordinal)
+    {
+        ["Query.transactions"] = TransactionPage,
+        ["Account.transactions"] = TransactionPage,
+    };
+
+    private static ListSize TransactionPage => new(TransactionPages.DefaultPageSize, ["first", "last"], TransactionPages.MaxPageSize, ["nodes", "edges"]);
+
     private static GraphQLCaller Caller(ResolveFieldContext ctx) => (GraphQLCaller)ctx.UserContext!;
 
     private static JsonElement? Json(string? raw) => raw is null ? null : JsonDocument.Parse(raw).RootElement.Clone();

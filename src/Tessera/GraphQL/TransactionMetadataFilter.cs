@@ -20,6 +20,12 @@ internal static class TransactionMetadataFilter
     /// <summary>Nested objects deeper than this are refused: a filter is a handful of keys.</summary>
     private const int MaxDepth = 8;
 
+    /// <summary>
+    /// Most keys a filter may hold, nested keys included: each is a condition of the statement, and thousands of them
+    /// make a statement the database refuses to plan.
+    /// </summary>
+    public const int MaxKeys = 50;
+
     /// <summary>The caller's transactions that match <paramref name="metadata"/>, as a query to compose on; null for no filter.</summary>
     public static IQueryable<Transaction>? Matching(TesseraDbContext db, GraphQLCaller caller, object? metadata)
     {
@@ -28,7 +34,8 @@ internal static class TransactionMetadataFilter
         if (filter.ValueKind == JsonValueKind.Null) return null;
         if (filter.ValueKind != JsonValueKind.Object) throw new GraphQLError("filter.metadata must be an object of keys and the values they must hold.");
         var leaves = new List<(string[] Path, JsonElement Value)>();
-        Collect(filter, [], leaves);
+        var keys = 0;
+        Collect(filter, [], leaves, ref keys);
 
         var arguments = new List<object> { caller.EnvironmentId, caller.ProfileId };
         var sql = new StringBuilder("SELECT * FROM transactions WHERE environment_id = {0} AND profile_id = {1}");
@@ -61,18 +68,19 @@ internal static class TransactionMetadataFilter
         return db.Transactions.FromSql(FormattableStringFactory.Create(sql.ToString(), [.. arguments]));
     }
 
-    private static void Collect(JsonElement filter, string[] path, List<(string[] Path, JsonElement Value)> leaves)
+    private static void Collect(JsonElement filter, string[] path, List<(string[] Path, JsonElement Value)> leaves, ref int keys)
     {
         if (path.Length >= MaxDepth) throw new GraphQLError($"filter.metadata nests objects at most {MaxDepth} deep.");
         foreach (var property in filter.EnumerateObject())
         {
+            if (++keys > MaxKeys) throw new GraphQLError($"filter.metadata holds at most {MaxKeys} keys (nested keys included).");
             // SQLite's JSON paths quote keys with double quotes and have no escape for one: refused on both databases alike.
             if (property.Name.Contains('"')) throw new GraphQLError("filter.metadata keys cannot contain a double quote.");
             string[] at = [.. path, property.Name];
             switch (property.Value.ValueKind)
             {
                 case JsonValueKind.Object:
-                    Collect(property.Value, at, leaves);
+                    Collect(property.Value, at, leaves, ref keys);
                     break;
                 case JsonValueKind.Array:
                     throw new GraphQLError("filter.metadata cannot match arrays; match their objects' keys instead.");

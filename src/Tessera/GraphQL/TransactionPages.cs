@@ -329,14 +329,23 @@ public static class TransactionPages
     private static Cursor? ParseCursor(string? raw, Sort sort, string argument)
     {
         if (raw is null) return null;
-        try
+        // Longer than any cursor given out (a sort digit, a key, an id of at most 64 characters).
+        if (raw.Length <= 160)
         {
-            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(raw)).Split(':', 3);
-            if (parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var encodedSort) && encodedSort == (int)sort
-                && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key) && parts[2].Length is > 0 and <= 64)
-                return new Cursor(key, parts[2]);
+            try
+            {
+                var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(raw)).Split(':', 3);
+                if (parts.Length == 3 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var encodedSort) && encodedSort == (int)sort
+                    && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var key) && parts[2].Length is > 0 and <= 64
+                    // A date key is a day number: outside DateOnly's range it is no date at all.
+                    && (sort is not (Sort.DateAsc or Sort.DateDesc) || key is >= 0 && key <= MaxDayNumber))
+                    return new Cursor(key, parts[2]);
+            }
+            catch (FormatException) { }
         }
-        catch (FormatException) { }
-        throw new GraphQLError($"The {argument} cursor is not one this query gave out (cursors are tied to the sort).");
+        throw new GraphQLError($"Invalid cursor: `{argument}` is not a cursor this query gave out (cursors are tied to the sort).",
+            extensions: new Dictionary<string, object?> { ["code"] = "INVALID_CURSOR" });
     }
+
+    private static readonly int MaxDayNumber = DateOnly.MaxValue.DayNumber;
 }

@@ -39,11 +39,14 @@ public static class SessionAuthenticationExtensions
     {
         var http = context.HttpContext;
         if (!verification.IsValid) return ValueTask.FromResult<object?>(Unauthenticated(http));
-        if (!limiter.TryAcquire(http, verification.Claims!.RequestBudgetId, out var retryAfter))
-            return ValueTask.FromResult<object?>(ApiError.TooManyRequests(http, retryAfter, "Too many requests for this session"));
-        http.Features.Set(new AuthenticatedSession(verification.Claims, token));
+        if (Throttle(http, limiter, verification.Claims!) is { } refused) return ValueTask.FromResult<object?>(refused);
+        http.Features.Set(new AuthenticatedSession(verification.Claims!, token));
         return next(context);
     }
+
+    /// <summary>Takes one request from the session's budget: null when it may proceed, else the 429 to answer.</summary>
+    public static IResult? Throttle(HttpContext http, CallerRateLimiter limiter, SessionClaims claims) =>
+        limiter.TryAcquire(http, claims.RequestBudgetId, out var retryAfter) ? null : ApiError.TooManyRequests(http, retryAfter, "Too many requests for this session");
 
     private static IResult Unauthenticated(HttpContext http)
     {

@@ -48,9 +48,10 @@ public sealed class TesseraInstance : IAsyncDisposable
         builder.Services.AddSingleton(clock);
         // TestServer has no socket: a test names the connection's client IP with this header.
         builder.Services.AddSingleton<IStartupFilter, TestConnectionIp>();
-        services?.Invoke(builder.Services);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // After the providers are cleared: a test may add one to read what the server logs.
+        services?.Invoke(builder.Services);
         var app = Program.BuildApp(builder);
         await app.StartAsync();
         return new TesseraInstance(app);
