@@ -43,6 +43,11 @@ public static class TesseraCli
             foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"tessera: configuration error: {failure}");
             return 2;
         }
+        catch (Hosting.StartupRefusedException ex)
+        {
+            await Console.Error.WriteLineAsync($"tessera: {ex.Message}");
+            return 2;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Anything else is unexpected (a port in use, the database gone): the whole exception helps whoever runs it.
@@ -265,10 +270,12 @@ public static class TesseraCli
         }
     }
 
+    /// <summary>Migrates when configured to (the SQLite default), then refuses a master key that is not the database's.</summary>
     private static async Task MigrateIfEmbeddedAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         if (services.GetRequiredService<IOptions<DatabaseOptions>>().Value.EffectiveMigrateOnStart)
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync(cancellationToken);
+        await Security.MasterKeyCheck.EnsureAsync(services, cancellationToken);
     }
 
     /// <returns>"" when a name was given but matches nothing; null when none was given.</returns>

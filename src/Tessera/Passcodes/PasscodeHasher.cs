@@ -10,7 +10,9 @@ namespace Tessera.Passcodes;
 /// </summary>
 public sealed class PasscodeHasher(MasterKeyProvider masterKey)
 {
-    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.Key, 32, info: "tessera passcode v1"u8.ToArray());
+    // Derived at first use: the master key is loaded by the start-up check, after singletons are built.
+    private byte[]? _derived;
+    private byte[] DerivedKey => _derived ??= HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.Key, 32, info: "tessera passcode v1"u8.ToArray());
 
     public const string SandboxCode = "000000";
 
@@ -24,7 +26,7 @@ public sealed class PasscodeHasher(MasterKeyProvider masterKey)
         Span<byte> input = stackalloc byte[16 + 6];
         challengeId.TryWriteBytes(input);
         Encoding.ASCII.GetBytes(code, input[16..]);
-        return HMACSHA256.HashData(_key, input);
+        return HMACSHA256.HashData(DerivedKey, input);
     }
 
     public bool Matches(Guid challengeId, string code, byte[] expected) =>

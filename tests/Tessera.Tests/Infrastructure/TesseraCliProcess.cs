@@ -6,13 +6,18 @@ using Xunit;
 namespace Tessera.Tests.Infrastructure;
 
 /// <summary>The real `tessera` executable, run as an operator would against one database, with its output.</summary>
-public sealed class TesseraCliProcess(DatabaseProvider provider, string connectionString)
+/// <param name="masterKey">Given as <c>Secrets:MasterKey</c>; null to run on the key file, as the embedded default does.</param>
+/// <param name="workingDirectory">Where the process starts; null for the test's own.</param>
+public sealed class TesseraCliProcess(DatabaseProvider provider, string connectionString, string? masterKey = TesseraInstance.MasterKey, string? workingDirectory = null)
 {
-    private string[] Config => [$"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Secrets:MasterKey={TesseraInstance.MasterKey}"];
+    private string[] Config => masterKey is null
+        ? [$"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}"]
+        : [$"--Database:Provider={provider}", $"--Database:ConnectionString={connectionString}", $"--Secrets:MasterKey={masterKey}"];
 
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var arg in args.Concat(Config)) start.ArgumentList.Add(arg);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
