@@ -63,6 +63,7 @@ public sealed class SecretsOptions
 public sealed class MasterKeyProvider
 {
     private readonly object _gate = new();
+    private readonly bool _inline;
     private byte[]? _key;
 
     /// <summary>The key file in use; null when the key comes from configuration or the database lives in memory.</summary>
@@ -75,8 +76,6 @@ public sealed class MasterKeyProvider
     /// directory) when it differs from <see cref="KeyFilePath"/>, to point an operator at it.</summary>
     public string? LegacyKeyFilePath { get; }
 
-    private readonly bool _inline;
-
     public MasterKeyProvider(IOptions<SecretsOptions> options, IOptions<Data.DatabaseOptions> database)
     {
         var o = options.Value;
@@ -87,7 +86,7 @@ public sealed class MasterKeyProvider
             return;
         }
         if (database.Value.Provider != Data.DatabaseProvider.Sqlite)
-            throw new InvalidOperationException(
+            throw new StartupRefusedException(
                 "Secrets:MasterKey is required with PostgreSQL: every instance must share it. Generate one with `openssl rand -base64 32`.");
         if (!string.IsNullOrWhiteSpace(o.KeyFile))
         {
