@@ -41,8 +41,8 @@ public static class ServiceRegistration
         services.AddSingleton<ProfileDirectory>();
         services.AddScoped<SessionService>();
         services.AddSingleton<SqliteGroupCommit>();
-        services.AddSingleton<SqliteIssuanceWriter>();
-        services.AddSingleton<PostgresIssuanceWriter>();
+        services.AddScoped<WriteUnits>();
+        services.AddScoped<ProfileIssuance>();
         return services;
     }
 
@@ -60,8 +60,6 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.AddSingleton<PasscodeHasher>();
         services.AddScoped<PasscodeSignIn>();
-        services.AddScoped<SqlitePasscodeWriter>();
-        services.AddScoped<PostgresPasscodeWriter>();
         services.AddSingleton<SendLimitLocks>();
         // Passcodes are delivered through the outbox; TryAdd so the delivery feature's own registration is the same one.
         services.TryAddScoped<Tessera.Delivery.Outbox>();

@@ -7,10 +7,14 @@ namespace Tessera.Data;
 public static class DbErrors
 {
     /// <summary>Whether the save failed on a unique index (two requests raced for the same identifier).</summary>
-    public static bool IsUniqueViolation(DbUpdateException exception, out string? constraint)
+    public static bool IsUniqueViolation(DbUpdateException exception, out string? constraint) =>
+        IsUniqueViolation(exception.InnerException, out constraint);
+
+    /// <summary>The same for a statement run outside EF (<see cref="IWriteUnit"/>).</summary>
+    public static bool IsUniqueViolation(Exception? exception, out string? constraint)
     {
         constraint = null;
-        switch (exception.InnerException)
+        switch (exception)
         {
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres:
                 constraint = postgres.ConstraintName;
@@ -33,18 +37,4 @@ public static class DbErrors
             ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM profiles WHERE id = {profileId} FOR UPDATE", cancellationToken)
             : Task.CompletedTask;
 
-    /// <summary>
-    /// Serializes passcode sends and answers for one identifier of one environment (cooldown, single use). PostgreSQL:
-    /// a transaction-scoped advisory lock on a hash of the pair, and the identifier lookups after it planned for their
-    /// values (<see cref="PostgresStatement.PlanForTheValues"/>); SQLite: writers are already serialized.
-    /// </summary>
-    public static Task LockIdentifierAsync(this TesseraDbContext db, string environmentId, string identifier, CancellationToken cancellationToken) =>
-        db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlRawAsync(LockIdentifierStatements, [IdentifierLockKey(environmentId, identifier)], cancellationToken)
-            : Task.CompletedTask;
-
-    private const string LockIdentifierStatements = PostgresStatement.PlanForTheValues + ";\nSELECT pg_advisory_xact_lock(hashtextextended({0}, 0))";
-
-    /// <summary>The text hashed to the identifier's advisory lock key (the writers outside EF lock the same key).</summary>
-    public static string IdentifierLockKey(string environmentId, string identifier) => environmentId + "\n" + identifier;
 }

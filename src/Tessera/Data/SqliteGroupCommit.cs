@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -7,16 +6,15 @@ using Tessera.Metrics;
 namespace Tessera.Data;
 
 /// <summary>
-/// The hot write paths on SQLite (issuance, passcode sends and answers), run in shared transactions: group commit.
-/// SQLite has one writer at a time, and a write through EF held it 0.9-1 ms, a third of it the commit and most of the
-/// rest commands built and prepared anew (bench/README.md). Here one loop takes every unit of work waiting, runs them
-/// in one transaction with commands prepared once on its own connection, and answers each after the commit.
+/// The hot write paths' units (<see cref="IWriteUnit"/>) on SQLite, run in shared transactions: group commit. SQLite
+/// has one writer at a time and a commit costs more than the unit's statements, so one loop takes every unit waiting,
+/// runs them in one transaction with statements prepared once on its own connection, and answers each after the commit.
 /// </summary>
 /// <remarks>
-/// Correctness is the EF path's: the loop holds the database's one-writer gate (<see cref="WriteTransaction"/>) for
-/// the transaction, so each unit runs alone against what every earlier unit (of its batch or before) wrote. A unit
-/// runs inside a savepoint: if it throws, only its own writes are undone and only its caller sees the error. Nothing
-/// is answered before the commit; if the commit fails, every unit of the batch fails and none of it was written.
+/// The loop holds the database's one-writer gate (<see cref="WriteTransaction"/>) for the transaction, so each unit
+/// runs alone against what every earlier unit (of its batch or before) wrote. A unit runs inside a savepoint: if it
+/// throws, only its own writes are undone and only its caller sees the error. Nothing is answered before the commit;
+/// if the commit fails, every unit of the batch fails and none of it was written.
 /// </remarks>
 public sealed class SqliteGroupCommit : IAsyncDisposable
 {
@@ -45,14 +43,20 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     public bool Enabled { get; }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in the next batch's transaction. It must not block or await: the whole batch, and
-    /// every other writer of the database, waits for it.
+    /// Runs <paramref name="work"/> in the next batch's transaction, its statements typed by <paramref name="types"/>.
+    /// It must complete synchronously (a SQLite unit's reads do): the whole batch, and every other writer of the
+    /// database, waits for it.
     /// </summary>
-    public Task<T> RunAsync<T>(Func<SqliteWriter, T> work, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(StoreTypes types, Func<IWriteUnit, ValueTask<T>> work, CancellationToken cancellationToken)
     {
         if (!Enabled) throw new InvalidOperationException("Group commit serves SQLite only.");
         EnsureStarted();
-        var unit = new Unit<T>(work, cancellationToken);
+        var unit = new Unit<T>(writer =>
+        {
+            var pending = work(new SqliteWriteUnit(writer, types));
+            if (!pending.IsCompleted) throw new InvalidOperationException("A group-commit unit awaited something other than its own statements.");
+            return pending.GetAwaiter().GetResult();
+        }, cancellationToken);
         if (!_queue.Writer.TryWrite(unit)) throw new ObjectDisposedException(nameof(SqliteGroupCommit));
         return unit.Outcome.Task;
     }
@@ -166,12 +170,9 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
 
 /// <summary>
 /// The group-commit loop's connection, with each statement prepared once (Microsoft.Data.Sqlite keeps a command's
-/// prepared statement while its connection stays open). Statements name their parameters (<c>$environment</c>);
-/// values are given in the order the names first appear, and bound as EF stores them: GUIDs as upper-case text,
-/// times as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c> text (Microsoft.Data.Sqlite's own format for a DateTime, which EF's
-/// SQLite mapping shares), enums by name.
+/// prepared statement while its connection stays open) and bound by name through EF's type mapping (<see cref="StoreTypes"/>).
 /// </summary>
-public sealed partial class SqliteWriter : IDisposable
+internal sealed class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -206,21 +207,26 @@ public sealed partial class SqliteWriter : IDisposable
     }
 
     /// <summary>Runs a statement that returns no rows; the rows it changed.</summary>
-    public int Execute(string sql, params ReadOnlySpan<object?> values)
+    public int Execute(Sql statement, StoreTypes types)
     {
         _statements++;
-        return Prepare(sql, values).ExecuteNonQuery();
+        return Prepare(statement, types).ExecuteNonQuery();
     }
 
     /// <summary>Runs a query; dispose the reader before the next statement.</summary>
-    public SqliteDataReader Query(string sql, params ReadOnlySpan<object?> values)
+    public SqliteDataReader Query(Sql statement, StoreTypes types)
     {
         _statements++;
-        return Prepare(sql, values).ExecuteReader();
+        return Prepare(statement, types).ExecuteReader();
     }
 
     /// <summary>The loop's own transaction control (savepoints), kept out of the statement count.</summary>
-    internal void Control(string sql) => Prepare(sql, []).ExecuteNonQuery();
+    internal void Control(string sql)
+    {
+        var command = Command(sql);
+        command.Parameters.Clear();
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>The statements run since the last call (savepoints excluded), for the database-commands metric.</summary>
     internal int TakeStatementCount()
@@ -230,39 +236,26 @@ public sealed partial class SqliteWriter : IDisposable
         return count;
     }
 
-    /// <summary>A GUID as EF's SQLite mapping stores it.</summary>
-    public static string Text(Guid value) => value.ToString("D").ToUpperInvariant();
+    private SqliteCommand Prepare(Sql statement, StoreTypes types)
+    {
+        var command = Command(statement.Text);
+        var ordered = SqlText.Of(statement.Text).Order(statement.Args);
+        command.Parameters.Clear();
+        foreach (var arg in ordered) command.Parameters.Add(types.Parameter(command, "@" + arg.Name, arg.Value, arg.Mapping));
+        return command;
+    }
 
-    private SqliteCommand Prepare(string sql, ReadOnlySpan<object?> values)
+    private SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = _connection.CreateCommand();
             command.CommandText = sql;
-            foreach (var name in ParameterNames(sql)) command.Parameters.Add(new SqliteParameter { ParameterName = name });
             _commands.Add(sql, command);
         }
-        if (values.Length != command.Parameters.Count)
-            throw new ArgumentException($"The statement takes {command.Parameters.Count} values, {values.Length} given.", nameof(values));
-        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = Storable(values[i]);
         command.Transaction = _transaction;
         return command;
     }
-
-    private static object Storable(object? value) => value switch
-    {
-        null => DBNull.Value,
-        Guid guid => Text(guid),
-        Enum e => e.ToString(),
-        DateTime { Kind: not DateTimeKind.Utc and not DateTimeKind.Unspecified } => throw new ArgumentException("Times are stored in UTC."),
-        _ => value,
-    };
-
-    private static IEnumerable<string> ParameterNames(string sql) =>
-        ParameterName().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal);
-
-    [GeneratedRegex(@"\$[A-Za-z_][A-Za-z0-9_]*")]
-    private static partial Regex ParameterName();
 
     public void Dispose()
     {

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
+using Tessera.Audit;
 using Tessera.Clients;
 using Tessera.Data;
 using Tessera.Delivery;
@@ -13,97 +13,108 @@ using static Tessera.Passcodes.PasscodePolicy;
 namespace Tessera.Passcodes;
 
 /// <summary>
-/// The identify and authenticate flows. Every rule is <see cref="PasscodePolicy"/>'s; this class reads the state under
-/// the identifier's lock, asks the policy and applies its verdict. The steady state is tried first outside EF
-/// (<see cref="IPasscodeSteadyState"/>, the same policy); whatever it does not write runs here.
+/// Identify and authenticate, written once: each is one <see cref="IWriteUnit"/> that takes the locks, reads the state
+/// (<see cref="PasscodeStatements"/>), asks <see cref="PasscodePolicy"/> and writes what its verdict says, on either
+/// database. No rule is decided here; no HTTP is spoken here (<see cref="PasswordlessApi"/> does).
 /// </summary>
 public sealed class PasscodeSignIn(
+    WriteUnits units,
     TesseraDbContext db,
-    ProfileStore profiles,
-    SessionService sessions,
     Outbox outbox,
+    OutboxSignal outboxSignal,
     PasscodeHasher hasher,
-    IOptions<PasscodeOptions> options,
-    Audit.AuditLog audit,
-    SqlitePasscodeWriter sqliteWriter,
-    PostgresPasscodeWriter postgresWriter,
     SendLimitLocks sendLimitLocks,
+    SigningKeyRing keys,
+    SessionTokenIssuer issuer,
+    RevocationList revocations,
+    IOptions<SessionTokenOptions> tokenOptions,
+    IOptions<PasscodeOptions> options,
     TimeProvider clock)
 {
-    private static IResult Disabled() =>
-        ApiError.Result(403, "Profile is disabled", "This profile cannot sign in; ask the app's support.");
-
-    private static IResult SignupsClosed() =>
-        ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles; sign in with an identifier that has one.");
-
     private readonly PasscodeOptions _options = options.Value;
 
-    /// <summary>The database's writer of the steady state, tried before the EF path.</summary>
-    private IPasscodeSteadyState? SteadyState => sqliteWriter.Enabled ? sqliteWriter : postgresWriter.Enabled ? postgresWriter : null;
-
     /// <summary>Who asks: the client, its environment, and the identifier normalized for the client's strategy.</summary>
-    internal sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier)
+    public sealed record Caller(Client Client, TesseraEnvironment Environment, string Identifier, string? Ip, SessionOrigin Origin)
     {
         public OutboxChannel Channel => Client.Strategy == AuthStrategy.Email ? OutboxChannel.Email : OutboxChannel.Sms;
         public ClientRules Rules => ClientRules.Of(Client);
+        /// <summary>Serializes sends and answers for one identifier of one environment (cooldown, single use).</summary>
+        public string IdentifierLockKey => Environment.Id + "\n" + Identifier;
     }
 
-    private async Task<(Caller? Caller, IResult? Error)> ResolveAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
-    {
-        var found = request.ClientId is { } clientId ? await PasscodeQueries.ClientWithEnvironment.For(db)(db, clientId, cancellationToken) : null;
-        if (found is null)
-            return (null, ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment."));
-        if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
-            return (null, ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...)."));
-        var errors = new ValidationErrors();
-        var identifier = request.Identifier(found.Client, errors);
-        if (identifier is null) return (null, errors.ToResult());
-        return (new Caller(found.Client, found.Environment, identifier), null);
-    }
+    /// <summary>The client and environment a request names; null when there is no such client.</summary>
+    public Task<PasscodeQueries.ClientAndEnvironment?> FindClientAsync(string clientId, CancellationToken cancellationToken) =>
+        PasscodeQueries.ClientWithEnvironment.For(db)(db, clientId, cancellationToken);
 
-    public async Task<IResult> IdentifyAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
-    {
-        var (caller, error) = await ResolveAsync(http, request, cancellationToken);
-        if (caller is null) return error!;
+    // ---- identify -------------------------------------------------------------------------------------------------
 
-        var ip = Credentials.ClientIp(http);
+    public async Task<PasswordlessOutcome> IdentifyAsync(Caller caller, CancellationToken cancellationToken)
+    {
         var canSend = outbox.CanSend(caller.Channel);
-        if (SteadyState is { } steadyState && (canSend || caller.Environment.Mode != EnvironmentMode.Production))
+        // A sign-up issues at once; the key is read before the unit, which must not wait on anything but its statements.
+        var key = await keys.GetActiveAsync(caller.Environment.Id, cancellationToken);
+        var modes = await sendLimitLocks.FirstModesAsync(db, cancellationToken);
+        while (true)
         {
-            // A production environment with no provider gets its 503 below, after the checks before it.
-            switch (await steadyState.SendAsync(caller, ip, captureOnly: !canSend, cancellationToken))
+            PasswordlessOutcome outcome;
+            try
             {
-                case SteadyStateOutcome.Sent: return Accepted();
-                case SteadyStateOutcome.Disabled when !caller.Client.EnumerationSafe: return Disabled();
+                outcome = await units.RunAsync(unit => IdentifyUnitAsync(unit, caller, canSend, modes, key), cancellationToken);
             }
+            catch (DbException ex) when (DbErrors.IsUniqueViolation(ex, out _))
+            {
+                // A concurrent sign-up (or an API issuance) took the identifier first: it now exists, so this caller must prove it.
+                return PasswordlessOutcome.IdentifierJustRegistered;
+            }
+            switch (outcome)
+            {
+                case PasswordlessOutcome.Retry retry:
+                    modes = retry.Modes;
+                    continue;
+                case PasswordlessOutcome.Accepted { MessagePending: true }:
+                    // After the commit: the dispatcher must find the message when it wakes.
+                    outboxSignal.Notify();
+                    break;
+            }
+            return outcome;
         }
+    }
 
-        var (transaction, state, now) = await BeginSendAsync(caller, ip, cancellationToken);
-        await using var owned = transaction;
+    private async ValueTask<PasswordlessOutcome> IdentifyUnitAsync(IWriteUnit unit, Caller caller, bool canSend, SendLimitLocks.Modes modes, SigningKeyRing.LoadedKey key)
+    {
+        var environmentId = caller.Environment.Id;
+        // The identifier's lock (cooldown, one sign-up), then the send limits' scopes (SendLimitLocks), in that order.
+        unit.Lock(caller.IdentifierLockKey, exclusive: true);
+        if (caller.Ip is { } ip) unit.Lock(PasscodeSendCounts.IpScope(ip), modes.IpExclusive);
+        unit.Lock(PasscodeSendCounts.EnvironmentScope(environmentId), modes.EnvironmentExclusive);
+
+        // The windows are chosen before the locks (an earlier hour only widens the upper bounds); the clock that
+        // decides is read after them, so the challenges of one identifier are created in the order they commit.
+        var firstWindow = PasscodeSendCounts.FirstWindowOfHourBefore(clock.GetUtcNow().UtcDateTime);
+        var state = (await unit.ReadAsync(PasscodeStatements.SendState(caller.Client.Strategy, environmentId, caller.Identifier, caller.Ip, firstWindow),
+            row => PasscodeStatements.ReadSendState(row, caller.Ip is not null)))[0];
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        if (unit.RunsConcurrently && sendLimitLocks.Escalation(modes, caller.Ip is not null, state.SendsFromIp, state.SendsInEnvironment) is { } stronger)
+            return new PasswordlessOutcome.Retry(stronger);
+
         var decision = DecideSend(state, caller.Rules, _options, now);
         if (decision.Verdict == SendVerdict.CountExactly)
         {
-            // Near a limit by the upper bounds: the challenges of the last hour decide, counted up to the limit.
-            var hourAgo = now.AddHours(-1);
-            var network = ClientNetwork.Of(ip);
-            var fromIp = ip is null || state.SendsFromIp < _options.MaxSendsPerIpPerHour ? state.SendsFromIp
-                : await db.PasscodeChallenges.Where(c => c.IpAddress == network && c.CreatedAt > hourAgo)
-                    .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerIpPerHour).CountAsync(cancellationToken);
-            var inEnvironment = state.SendsInEnvironment < _options.MaxSendsPerEnvironmentPerHour ? state.SendsInEnvironment
-                : await db.PasscodeChallenges.Where(c => c.EnvironmentId == caller.Environment.Id && c.CreatedAt > hourAgo)
-                    .OrderBy(c => c.CreatedAt).Take(_options.MaxSendsPerEnvironmentPerHour).CountAsync(cancellationToken);
+            var (fromIp, inEnvironment) = (await unit.ReadAsync(
+                PasscodeStatements.ExactSends(environmentId, ClientNetwork.Of(caller.Ip), now.AddHours(-1), _options.MaxSendsPerIpPerHour, _options.MaxSendsPerEnvironmentPerHour),
+                row => (row.GetInt64(0), row.GetInt64(1))))[0];
             decision = DecideSend(state with { SendsFromIp = fromIp, SendsInEnvironment = inEnvironment, CountsExact = true }, caller.Rules, _options, now);
         }
 
         switch (decision.Verdict)
         {
-            case SendVerdict.SignupsClosed: return SignupsClosed();
-            case SendVerdict.Disabled: return Disabled();
-            case SendVerdict.SignUp: return await SignUpAsync(http, caller, transaction, ip, now, cancellationToken);
+            case SendVerdict.SignupsClosed: return PasswordlessOutcome.SignupsClosed;
+            case SendVerdict.Disabled: return PasswordlessOutcome.Disabled;
+            case SendVerdict.SignUp: return await SignUpUnitAsync(unit, caller, key, now);
             case SendVerdict.Cooldown or SendVerdict.IpLimit or SendVerdict.EnvironmentLimit:
-                await transaction.DisposeAsync();
-                await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip, detail: "passcode send", cancellationToken: cancellationToken);
-                return ApiError.TooManyRequests(http, decision.RetryAfterSeconds, decision.Verdict switch
+                unit.Insert(AuditLog.NewEvent(now, AuditActions.LimitHit, caller.Client.Id, environmentId, state.ProfileId, caller.Ip, detail: "passcode send"));
+                return new PasswordlessOutcome.TooManyRequests(decision.RetryAfterSeconds, decision.Verdict switch
                 {
                     SendVerdict.Cooldown => "A passcode was just sent to this identifier",
                     SendVerdict.IpLimit => "Too many passcodes requested from this address",
@@ -111,155 +122,93 @@ public sealed class PasscodeSignIn(
                 });
         }
 
-        var sendsMessage = decision.Verdict == SendVerdict.SendPasscode;
         // Decoys too: an enumeration-safe client answers alike whether or not it would have sent.
-        if (!canSend && caller.Environment.Mode == EnvironmentMode.Production)
-            return ApiError.Result(503, "Delivery is not configured", $"Configure an {(caller.Channel == OutboxChannel.Email ? "SMTP" : "SMS")} provider for production environments.");
-        var (challenge, message) = NewChallenge(hasher, outbox, _options, caller, state.ProfileId, ip, now, captureOnly: !canSend);
-        db.PasscodeChallenges.Add(challenge);
-        if (sendsMessage) db.OutboxMessages.Add(message);
-        await PasscodeSendCounts.RecordAsync(db, caller.Environment.Id, ip, now, cancellationToken);
-        audit.Record(Audit.AuditActions.PasscodeSent, caller.Client.Id, caller.Environment.Id, state.ProfileId, ip,
-            detail: sendsMessage ? null : "nothing sent: no profile can sign in with this identifier (enumeration-safe client)");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Accepted();
+        if (!canSend && caller.Environment.Mode == EnvironmentMode.Production) return new PasswordlessOutcome.DeliveryNotConfigured(caller.Channel);
+        var sendsMessage = decision.Verdict == SendVerdict.SendPasscode;
+        var (challenge, message) = NewChallenge(caller, state.ProfileId, now, captureOnly: !canSend);
+        unit.Insert(challenge);
+        if (sendsMessage) unit.Insert(message);
+        unit.Insert(AuditLog.NewEvent(now, AuditActions.PasscodeSent, caller.Client.Id, environmentId, state.ProfileId, caller.Ip,
+            detail: sendsMessage ? null : "nothing sent: no profile can sign in with this identifier (enumeration-safe client)"));
+        // Last: on PostgreSQL a count row stays locked until the commit.
+        CountIn(unit, PasscodeSendCounts.EnvironmentScope(environmentId), caller.Ip is null ? null : PasscodeSendCounts.IpScope(caller.Ip), now);
+        return new PasswordlessOutcome.Accepted(MessagePending: sendsMessage && message.Status == OutboxStatus.Pending);
     }
 
     /// <summary>Sign-up by identify: a profile and a session at once, the identifier unverified until its first passcode sign-in.</summary>
-    private async Task<IResult> SignUpAsync(HttpContext http, Caller caller, WriteTransaction transaction, string? ip, DateTime now, CancellationToken cancellationToken)
+    private async ValueTask<PasswordlessOutcome> SignUpUnitAsync(IWriteUnit unit, Caller caller, SigningKeyRing.LoadedKey key, DateTime now)
     {
-        if (db.Database.IsNpgsql())
+        var environmentId = caller.Environment.Id;
+        // Sign-ups of one network and of one environment go one at a time, so concurrent ones cannot pass the budget
+        // together; taken after identify's other locks, in one order, so they cannot deadlock.
+        unit.Lock(PasscodeSendCounts.SignUpEnvironmentScope(environmentId), exclusive: true);
+        if (caller.Ip is { } ip) unit.Lock(PasscodeSendCounts.SignUpIpScope(ip), exclusive: true);
+        var signUps = (await unit.ReadAsync(PasscodeStatements.SignUps(environmentId, caller.Ip, PasscodeSendCounts.FirstWindowOfHourBefore(now)),
+            row => PasscodeStatements.ReadSignUps(row, caller.Ip is not null)))[0];
+        if (DecideSignUp(signUps, _options, now) is { } retryAfter)
         {
-            // Sign-ups of one network and of one environment go one at a time, so concurrent ones cannot pass the
-            // budget together; taken after identify's other locks, in one order, so they cannot deadlock.
-            object[] keys = [PasscodeSendCounts.SignUpEnvironmentScope(caller.Environment.Id), ip is null ? "" : PasscodeSendCounts.SignUpIpScope(ip)];
-            await db.Database.ExecuteSqlRawAsync(ip is null ? LockSignUpEnvironment : LockSignUpScopes, keys, cancellationToken);
-        }
-        if (DecideSignUp(await PasscodeSendCounts.ReadSignUpsAsync(db, caller.Environment.Id, ip, now, cancellationToken), _options, now) is { } retryAfter)
-        {
-            await transaction.DisposeAsync();
-            await audit.RecordNowAsync(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, null, ip, detail: "sign-up", cancellationToken: cancellationToken);
-            return ApiError.TooManyRequests(http, retryAfter, "Too many sign-ups");
+            unit.Insert(AuditLog.NewEvent(now, AuditActions.LimitHit, caller.Client.Id, environmentId, null, caller.Ip, detail: "sign-up"));
+            return new PasswordlessOutcome.TooManyRequests(retryAfter, "Too many sign-ups");
         }
 
-        var profile = profiles.Create(caller.Environment.Id, uuid: null);
-        SetIdentifier(profile, caller);
-        var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
-        audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, ip, subject: issued.Session.Id.ToString("D"), detail: "sign-up");
-        await PasscodeSendCounts.RecordSignUpAsync(db, caller.Environment.Id, ip, now, cancellationToken);
+        var profile = NewProfile(unit, caller, now, verified: false);
+        var issued = Issue(unit, caller, key, profile.Id, profile.Uuid, now, "sign-up");
+        CountIn(unit, PasscodeSendCounts.SignUpEnvironmentScope(environmentId), caller.Ip is null ? null : PasscodeSendCounts.SignUpIpScope(caller.Ip), now);
+        return new PasswordlessOutcome.SessionCreated(issued, []);
+    }
+
+    // ---- authenticate ---------------------------------------------------------------------------------------------
+
+    public async Task<PasswordlessOutcome> AuthenticateAsync(Caller caller, string passcode, CancellationToken cancellationToken)
+    {
+        var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
+        var key = await keys.GetActiveAsync(caller.Environment.Id, cancellationToken);
+        PasswordlessOutcome outcome;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            outcome = await units.RunAsync(unit => AuthenticateUnitAsync(unit, caller, passcode, sandboxCode, key), cancellationToken);
         }
-        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out _))
+        catch (DbException ex) when (DbErrors.IsUniqueViolation(ex, out _))
         {
-            // A concurrent sign-up took the identifier first: it now exists, so this caller must prove it.
-            return ApiError.Result(409, "Identifier just registered", "Retry: a passcode will be sent.");
+            // A profile created for the identifier while this proof was in flight (a sign-up on proof raced an issuance).
+            return PasswordlessOutcome.IdentifierJustRegistered;
         }
-        return SessionCreated(http, issued);
+        // After the commit, this instance drops the revoked sessions at once; the others learn from the revocation log.
+        if (outcome is PasswordlessOutcome.SessionCreated { Revoked.Count: > 0 } created)
+            foreach (var revocation in created.Revoked) revocations.Apply(revocation);
+        return outcome;
     }
 
-    private const string LockSignUpEnvironment = "SELECT pg_advisory_xact_lock(hashtextextended({0}, 0))";
-    private const string LockSignUpScopes = LockSignUpEnvironment + ";\nSELECT pg_advisory_xact_lock(hashtextextended({1}, 0))";
-
-    /// <summary>
-    /// Identify's transaction with its locks held, and the send state read under them: the identifier's lock (cooldown,
-    /// one sign-up) and, on PostgreSQL, the send limits' scope locks (<see cref="SendLimitLocks"/>).
-    /// </summary>
-    private async Task<(WriteTransaction Transaction, SendState State, DateTime Now)> BeginSendAsync(Caller caller, string? ip, CancellationToken cancellationToken)
+    private async ValueTask<PasswordlessOutcome> AuthenticateUnitAsync(IWriteUnit unit, Caller caller, string passcode, bool sandboxCode, SigningKeyRing.LoadedKey key)
     {
-        var postgres = db.Database.IsNpgsql();
-        var modes = postgres ? await sendLimitLocks.FirstModesAsync(db, cancellationToken) : default;
-        while (true)
-        {
-            var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
-            try
-            {
-                if (postgres)
-                {
-                    object[] keys = ip is null
-                        ? [DbErrors.IdentifierLockKey(caller.Environment.Id, caller.Identifier), PasscodeSendCounts.EnvironmentScope(caller.Environment.Id)]
-                        : [DbErrors.IdentifierLockKey(caller.Environment.Id, caller.Identifier), PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.IpScope(ip)];
-                    await db.Database.ExecuteSqlRawAsync(SendLimitLocks.LockStatements(modes, ip is not null), keys, cancellationToken);
-                }
-                // Read the clock once the locks are held, so challenges of one identifier are created in the order they commit.
-                var now = clock.GetUtcNow().UtcDateTime;
-                var state = await ReadSendStateAsync(caller, ip, now, cancellationToken);
-                if (postgres && sendLimitLocks.Escalation(modes, ip is not null, state.SendsFromIp, state.SendsInEnvironment) is { } stronger)
-                {
-                    await transaction.DisposeAsync(); // rolls back, releasing the shared locks before the exclusive ones are asked for
-                    modes = stronger;
-                    continue;
-                }
-                return (transaction, state, now);
-            }
-            catch
-            {
-                await transaction.DisposeAsync();
-                throw;
-            }
-        }
-    }
-
-    private static IResult Accepted() => TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
-
-    /// <summary>
-    /// The identifier's profile, its newest challenge and upper bounds of the hour's sends from the IP and in the
-    /// environment, in one statement (one round trip on PostgreSQL, one statement under SQLite's write lock). The
-    /// bounds read a few count rows, whatever the traffic of the hour.
-    /// </summary>
-    private async Task<SendState> ReadSendStateAsync(Caller caller, string? ip, DateTime now, CancellationToken cancellationToken)
-    {
-        var query = (caller.Client.Strategy == AuthStrategy.Email ? PasscodeQueries.SendStateByEmail : PasscodeQueries.SendStateByPhone).For(db);
-        var read = await query(db, caller.Environment.Id, caller.Identifier, PasscodeSendCounts.IpScope(ip ?? ""),
-            PasscodeSendCounts.EnvironmentScope(caller.Environment.Id), PasscodeSendCounts.FirstWindowOfHourBefore(now), cancellationToken);
-        return new SendState(read.ProfileId, read.ProfileDisabled, read.NewestChallengeAt, ip is not null, read.SendsFromIpAtMost, read.SendsInEnvironmentAtMost, CountsExact: false);
-    }
-
-    public async Task<IResult> AuthenticateAsync(HttpContext http, PasswordlessRequest request, CancellationToken cancellationToken)
-    {
-        var (caller, error) = await ResolveAsync(http, request, cancellationToken);
-        if (caller is null) return error!;
-        var passcode = request.Passcode ?? "";
-        var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
-        var ip = Credentials.ClientIp(http);
-        if (SteadyState is { } steadyState)
-        {
-            switch (await steadyState.AuthenticateAsync(caller, passcode, sandboxCode, SessionOrigin.Of(http), cancellationToken))
-            {
-                case SteadyStateOutcome.Issued issuedOutside: return SessionCreated(http, issuedOutside.Session);
-                case SteadyStateOutcome.Disabled when !caller.Client.EnumerationSafe: return Disabled();
-            }
-        }
-
-        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
-        await db.LockIdentifierAsync(caller.Environment.Id, caller.Identifier, cancellationToken);
+        var environmentId = caller.Environment.Id;
+        unit.Lock(caller.IdentifierLockKey, exclusive: true);
+        // As in identify: the hour's start is taken before the lock, the deciding clock after it.
+        var (state, codeHash, holderUuid) = (await unit.ReadAsync(
+            PasscodeStatements.Answer(caller.Client.Strategy, environmentId, caller.Identifier, ClientNetwork.Of(caller.Ip), clock.GetUtcNow().UtcDateTime.AddHours(-1), _options),
+            PasscodeStatements.ReadAnswer))[0];
         var now = clock.GetUtcNow().UtcDateTime;
-
-        var (state, challenge, holder) = await ReadAnswerStateAsync(caller, ClientNetwork.Of(ip), sandboxCode, now, cancellationToken);
+        // The sandbox code needs no challenge and spends no budget.
+        if (sandboxCode) state = new AnswerState(0, null, 0, null, null, state.Holder);
         // Hash even when there is nothing to compare against, so timing does not tell whether a challenge exists.
-        var matches = !sandboxCode && hasher.Matches(challenge?.Id ?? Guid.Empty, passcode, challenge?.CodeHash ?? new byte[32]);
+        var matches = hasher.Matches(state.Newest?.Id ?? Guid.Empty, passcode, codeHash ?? new byte[32]) && !sandboxCode && state.Newest is not null;
         var decision = DecideAnswer(state, matches, sandboxCode, caller.Rules, _options, now);
 
-        if (challenge is not null)
+        if (state.Newest is { } newest)
         {
-            if (decision.ConsumeChallenge) challenge.ConsumedAt = now;
-            if (decision.CountChallengeTry) challenge.FailedAttempts++;
+            if (decision.ConsumeChallenge) unit.Execute(PasscodeStatements.ConsumeChallenge(newest.Id, now));
+            if (decision.CountChallengeTry) unit.Execute(PasscodeStatements.CountChallengeTry(newest.Id));
         }
         switch (decision.Verdict)
         {
             case AnswerVerdict.IdentifierBudgetSpent or AnswerVerdict.NetworkBudgetSpent or AnswerVerdict.ChallengeOutOfTries:
-                audit.Record(Audit.AuditActions.LimitHit, caller.Client.Id, caller.Environment.Id, null, ip, detail: decision.Verdict switch
+                unit.Insert(AuditLog.NewEvent(now, AuditActions.LimitHit, caller.Client.Id, environmentId, null, caller.Ip, detail: decision.Verdict switch
                 {
                     AnswerVerdict.IdentifierBudgetSpent => "wrong-passcode budget",
                     AnswerVerdict.NetworkBudgetSpent => "wrong-passcode budget of the network",
                     _ => "challenge tries",
-                });
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return ApiError.TooManyRequests(http, decision.RetryAfterSeconds, decision.Verdict switch
+                }));
+                return new PasswordlessOutcome.TooManyRequests(decision.RetryAfterSeconds, decision.Verdict switch
                 {
                     AnswerVerdict.IdentifierBudgetSpent => "Too many wrong passcodes for this identifier",
                     AnswerVerdict.NetworkBudgetSpent => "Too many wrong passcodes from this address",
@@ -267,81 +216,57 @@ public sealed class PasscodeSignIn(
                 });
             case AnswerVerdict.Wrong:
                 if (decision.RecordFailure)
-                    db.PasscodeFailures.Add(new PasscodeFailure
+                    unit.Insert(new PasscodeFailure
                     {
-                        EnvironmentId = caller.Environment.Id, Identifier = caller.Identifier, At = now, IpNetwork = ClientNetwork.Of(ip), ChallengeLive = decision.ChallengeLive,
+                        EnvironmentId = environmentId, Identifier = caller.Identifier, At = now, IpNetwork = ClientNetwork.Of(caller.Ip), ChallengeLive = decision.ChallengeLive,
                     });
-                audit.Record(Audit.AuditActions.PasscodeFailed, caller.Client.Id, caller.Environment.Id, challenge?.ProfileId, ip);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return WrongPasscode(http);
-            case AnswerVerdict.Disabled: return Disabled();
-            case AnswerVerdict.SignupsClosed: return ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles.");
+                unit.Insert(AuditLog.NewEvent(now, AuditActions.PasscodeFailed, caller.Client.Id, environmentId, state.Newest?.ProfileId, caller.Ip));
+                return PasswordlessOutcome.WrongPasscode;
+            case AnswerVerdict.Disabled: return PasswordlessOutcome.Disabled;
+            case AnswerVerdict.SignupsClosed: return PasswordlessOutcome.SignupsClosedOnProof;
         }
 
-        Profile profile;
+        string profileId;
+        Guid profileUuid;
+        List<Revocation> revoked = [];
         if (decision.Verdict == AnswerVerdict.SignUpOnProof)
         {
-            profile = profiles.Create(caller.Environment.Id, uuid: null);
-            SetIdentifier(profile, caller);
+            var profile = NewProfile(unit, caller, now, verified: true);
+            (profileId, profileUuid) = (profile.Id, profile.Uuid);
+            RecordVerified(unit, environmentId, profile.Id, profile.Uuid, now);
         }
-        else profile = holder!;
-
-        // The first passcode sign-in proves the identifier: anything issued before it (e.g. to someone who signed
-        // up with this identifier without proving it) is revoked, against pre-account-takeover.
-        var revoked = new List<Revocation>();
-        if (MarkVerified(profile, caller, now))
+        else
         {
-            revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
-            Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileVerified, profile.EnvironmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, now);
+            (profileId, profileUuid) = (decision.ProfileId!, holderUuid);
+            if (decision.Verdict == AnswerVerdict.FirstProof)
+            {
+                // The first passcode sign-in proves the identifier: anything issued before it (e.g. to someone who signed
+                // up with this identifier without proving it) is revoked, against pre-account-takeover.
+                unit.Execute(PasscodeStatements.MarkVerified(caller.Client.Strategy, profileId, now));
+                var live = await unit.ReadAsync(PasscodeStatements.RevokeLiveSessions(profileId, now),
+                    row => (Id: row.GetGuid(0), EnvironmentId: row.GetString(1), ExpiresAt: PasscodeStatements.Utc(row.GetDateTime(2))));
+                foreach (var session in live)
+                {
+                    var revocation = SessionService.SessionRevocation(session.Id, session.ExpiresAt, tokenOptions.Value.ClockSkew, now);
+                    unit.Insert(revocation);
+                    unit.Insert(SessionService.RevokedEvent(session.EnvironmentId, profileId, session.Id, now));
+                    revoked.Add(revocation);
+                }
+                RecordVerified(unit, environmentId, profileId, profileUuid, now);
+            }
         }
 
-        var issued = await sessions.IssueAsync(profile, SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, http, cancellationToken);
-        audit.Record(Audit.AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profile.Id, ip, subject: issued.Session.Id.ToString("D"),
-            detail: sandboxCode ? "sandbox passcode" : "passcode");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        sessions.ApplyLocally(revoked);
-        return SessionCreated(http, issued);
+        var issued = Issue(unit, caller, key, profileId, profileUuid, now, sandboxCode ? "sandbox passcode" : "passcode");
+        return new PasswordlessOutcome.SessionCreated(issued, revoked);
     }
 
-    /// <summary>What authenticate decides on, read under the identifier's lock; the challenge and profile tracked for the writes.</summary>
-    private async Task<(AnswerState State, PasscodeChallenge? Challenge, Profile? Holder)> ReadAnswerStateAsync(Caller caller, string? network, bool sandboxCode, DateTime now,
-        CancellationToken cancellationToken)
-    {
-        var holder = await FindByIdentifierAsync(caller, cancellationToken);
-        Holder? holding = holder is null ? null
-            : new Holder(holder.Id, holder.DisabledAt is not null, (caller.Client.Strategy == AuthStrategy.Email ? holder.EmailVerifiedAt : holder.PhoneVerifiedAt) is not null);
-        // The sandbox code needs no challenge and spends no budget.
-        if (sandboxCode) return (new AnswerState(0, null, 0, null, null, holding), null, holder);
-
-        var hourAgo = now.AddHours(-1);
-        var identifierFailures = await db.PasscodeFailures
-            .Where(f => f.EnvironmentId == caller.Environment.Id && f.Identifier == caller.Identifier && f.ChallengeLive && f.At > hourAgo)
-            .OrderBy(f => f.At).Select(f => f.At).ToListAsync(cancellationToken);
-        var networkFailures = network is null ? []
-            : await db.PasscodeFailures.Where(f => f.IpNetwork == network && f.At > hourAgo)
-                .OrderByDescending(f => f.At).Take(_options.MaxFailuresPerIpPerHour).Select(f => f.At).ToListAsync(cancellationToken);
-        var newest = await db.PasscodeChallenges
-            .Where(c => c.EnvironmentId == caller.Environment.Id && c.Identifier == caller.Identifier)
-            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-        var state = new AnswerState(
-            identifierFailures.Count,
-            identifierFailures.Count >= _options.MaxFailuresPerIdentifierPerHour ? identifierFailures[identifierFailures.Count - _options.MaxFailuresPerIdentifierPerHour] : null,
-            networkFailures.Count,
-            // The newest failures first, so the last of the budget's is the one whose expiry frees a try.
-            networkFailures.Count >= _options.MaxFailuresPerIpPerHour ? networkFailures[_options.MaxFailuresPerIpPerHour - 1] : null,
-            newest is null ? null : new Challenge(newest.Id, newest.ProfileId, newest.ExpiresAt, newest.FailedAttempts, newest.ConsumedAt is not null),
-            holding);
-        return (state, newest, holder);
-    }
+    // ---- the rows both flows write ----------------------------------------------------------------------------------
 
     /// <summary>
-    /// A new challenge for the caller and the message carrying its code, neither added to any context. The code
-    /// exists only inside the message, encrypted; the challenge keeps its keyed hash.
+    /// A new challenge for the caller and the message carrying its code. The code exists only inside the message,
+    /// encrypted; the challenge keeps its keyed hash.
     /// </summary>
-    internal static (PasscodeChallenge Challenge, OutboxMessage Message) NewChallenge(PasscodeHasher hasher, Outbox outbox, PasscodeOptions options,
-        Caller caller, string? profileId, string? ip, DateTime now, bool captureOnly)
+    private (PasscodeChallenge Challenge, OutboxMessage Message) NewChallenge(Caller caller, string? profileId, DateTime now, bool captureOnly)
     {
         var code = PasscodeHasher.NewCode();
         var challengeId = Guid.NewGuid();
@@ -353,54 +278,78 @@ public sealed class PasscodeSignIn(
             Identifier = caller.Identifier,
             ProfileId = profileId,
             CreatedAt = now,
-            ExpiresAt = now + options.Lifetime,
-            IpAddress = ClientNetwork.Of(ip),
+            ExpiresAt = now + _options.Lifetime,
+            IpAddress = ClientNetwork.Of(caller.Ip),
             CodeHash = hasher.Hash(challengeId, code),
         };
         var content = caller.Channel == OutboxChannel.Email
-            ? MessageTemplates.PasscodeEmail(caller.Client.Name, code, options.Lifetime)
-            : MessageTemplates.PasscodeSms(caller.Client.Name, code, options.Lifetime);
+            ? MessageTemplates.PasscodeEmail(caller.Client.Name, code, _options.Lifetime)
+            : MessageTemplates.PasscodeSms(caller.Client.Name, code, _options.Lifetime);
         var message = outbox.NewMessage(caller.Environment.Id, caller.Channel, caller.Identifier, "passcode", content, challenge.ExpiresAt, captureOnly);
         return (challenge, message);
     }
 
-    private static IResult WrongPasscode(HttpContext http)
+    private static Profile NewProfile(IWriteUnit unit, Caller caller, DateTime now, bool verified)
     {
-        http.Response.Headers.WWWAuthenticate = "Bearer";
-        return ApiError.NotAuthenticated("The passcode is wrong, expired or already used: request a new one and try again.");
-    }
-
-    private static IResult SessionCreated(HttpContext http, IssuedSession issued)
-    {
-        http.Response.Headers.Authorization = "Bearer " + issued.Token;
-        return TypedResults.Json(SessionView.From(issued), statusCode: StatusCodes.Status201Created);
-    }
-
-    private Task<Profile?> FindByIdentifierAsync(Caller caller, CancellationToken cancellationToken) =>
-        caller.Client.Strategy == AuthStrategy.Email
-            ? PasscodeQueries.ProfileByEmail.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken)
-            : PasscodeQueries.ProfileByPhone.For(db)(db, caller.Environment.Id, caller.Identifier, cancellationToken);
-
-    private static void SetIdentifier(Profile profile, Caller caller)
-    {
-        if (caller.Client.Strategy == AuthStrategy.Email) profile.Email = caller.Identifier;
-        else profile.Phone = caller.Identifier;
-    }
-
-    /// <returns>True when this is the identifier's first verification.</returns>
-    private static bool MarkVerified(Profile profile, Caller caller, DateTime now)
-    {
+        var profile = ProfileStore.New(caller.Environment.Id, uuid: null, now);
         if (caller.Client.Strategy == AuthStrategy.Email)
         {
-            if (profile.EmailVerifiedAt is not null) return false;
-            profile.EmailVerifiedAt = now;
+            profile.Email = caller.Identifier;
+            if (verified) profile.EmailVerifiedAt = now;
         }
         else
         {
-            if (profile.PhoneVerifiedAt is not null) return false;
-            profile.PhoneVerifiedAt = now;
+            profile.Phone = caller.Identifier;
+            if (verified) profile.PhoneVerifiedAt = now;
         }
-        profile.UpdatedAt = now;
-        return true;
+        unit.Insert(profile);
+        unit.Insert(ProfileStore.CreatedEvent(profile, now));
+        return profile;
     }
+
+    private static void RecordVerified(IWriteUnit unit, string environmentId, string profileId, Guid profileUuid, DateTime now) =>
+        unit.Insert(Webhooks.EventLog.New(Webhooks.EventTypes.ProfileVerified, environmentId, profileId, new { id = profileId, uuid = profileUuid }, now));
+
+    private IssuedSession Issue(IWriteUnit unit, Caller caller, SigningKeyRing.LoadedKey key, string profileId, Guid profileUuid, DateTime now, string detail)
+    {
+        var issued = IssuedSession.Create(issuer, tokenOptions.Value, key, new DateTimeOffset(now, TimeSpan.Zero), profileId, profileUuid,
+            SessionKind.Passwordless, caller.Client.Id, caller.Client.Id, caller.Origin);
+        unit.Insert(issued.Session);
+        unit.Insert(AuditLog.NewEvent(now, AuditActions.SessionIssued, caller.Client.Id, caller.Environment.Id, profileId, caller.Ip,
+            subject: issued.Session.Id.ToString("D"), detail: detail));
+        return issued;
+    }
+
+    private static void CountIn(IWriteUnit unit, string environmentScope, string? ipScope, DateTime now) =>
+        unit.Execute(PasscodeStatements.CountIn(environmentScope, ipScope, now));
+}
+
+/// <summary>What identify or authenticate came to; <see cref="PasswordlessApi"/> turns it into HTTP.</summary>
+public abstract record PasswordlessOutcome
+{
+    /// <summary>A challenge was created (and its message queued unless the client is enumeration-safe and nobody can sign in).</summary>
+    public sealed record Accepted(bool MessagePending) : PasswordlessOutcome;
+    public sealed record SessionCreated(IssuedSession Session, List<Revocation> Revoked) : PasswordlessOutcome;
+    public sealed record TooManyRequests(int RetryAfterSeconds, string Message) : PasswordlessOutcome;
+    public sealed record DeliveryNotConfigured(OutboxChannel Channel) : PasswordlessOutcome;
+    public sealed record Refused(PasswordlessRefusal Reason) : PasswordlessOutcome;
+    /// <summary>PostgreSQL only: a send-limit scope must be locked exclusively; the unit committed nothing and runs again.</summary>
+    internal sealed record Retry(SendLimitLocks.Modes Modes) : PasswordlessOutcome;
+
+    public static readonly PasswordlessOutcome Disabled = new Refused(PasswordlessRefusal.Disabled);
+    public static readonly PasswordlessOutcome SignupsClosed = new Refused(PasswordlessRefusal.SignupsClosed);
+    public static readonly PasswordlessOutcome SignupsClosedOnProof = new Refused(PasswordlessRefusal.SignupsClosedOnProof);
+    public static readonly PasswordlessOutcome WrongPasscode = new Refused(PasswordlessRefusal.WrongPasscode);
+    public static readonly PasswordlessOutcome IdentifierJustRegistered = new Refused(PasswordlessRefusal.IdentifierJustRegistered);
+}
+
+public enum PasswordlessRefusal
+{
+    Disabled,
+    /// <summary>Identify with an identifier nobody holds, on a client that does not sign up.</summary>
+    SignupsClosed,
+    /// <summary>A right passcode for an identifier nobody holds any more, on a client that does not sign up.</summary>
+    SignupsClosedOnProof,
+    WrongPasscode,
+    IdentifierJustRegistered,
 }

@@ -1,19 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Tessera.Clients;
-using Tessera.Data;
 using Tessera.Delivery;
-using Tessera.Environments;
 using Tessera.Http;
-using Tessera.Profiles;
 using Tessera.Sessions;
 
 namespace Tessera.Passcodes;
 
 /// <summary>
 /// Passwordless sign-up and sign-in from browsers and apps (no credential): identify with an email or phone, then
-/// authenticate with the one-time passcode sent to it.
+/// authenticate with the one-time passcode sent to it. The flows are <see cref="PasscodeSignIn"/>'s; this class speaks HTTP.
 /// </summary>
 public static class PasswordlessApi
 {
@@ -26,26 +20,62 @@ public static class PasswordlessApi
         return routes;
     }
 
-    private static async Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn)
+    private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: false);
+
+    private static Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: true);
+
+    private static async Task<IResult> HandleAsync(HttpContext http, PasscodeSignIn signIn, bool passcodeRequired)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
         if (body.Error is { } error) return error;
         var errors = new ValidationErrors();
         var request = PasswordlessRequest.Parse(body.Root, errors);
+        if (passcodeRequired && !request.HasPasscode) errors.Add("passcode", "is required");
         if (errors.Any) return errors.ToResult();
-        return request.HasPasscode
-            ? await signIn.AuthenticateAsync(http, request, http.RequestAborted)
-            : await signIn.IdentifyAsync(http, request, http.RequestAborted);
+
+        var found = request.ClientId is { } clientId ? await signIn.FindClientAsync(clientId, http.RequestAborted) : null;
+        if (found is null)
+            return ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment.");
+        if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
+            return ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...).");
+        var identifier = request.Identifier(found.Client, errors);
+        if (identifier is null) return errors.ToResult();
+
+        var caller = new PasscodeSignIn.Caller(found.Client, found.Environment, identifier, Credentials.ClientIp(http), SessionOrigin.Of(http));
+        var outcome = request.HasPasscode
+            ? await signIn.AuthenticateAsync(caller, request.Passcode ?? "", http.RequestAborted)
+            : await signIn.IdentifyAsync(caller, http.RequestAborted);
+        return ToHttp(http, outcome);
     }
 
-    private static async Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn)
+    private static IResult ToHttp(HttpContext http, PasswordlessOutcome outcome)
     {
-        var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
-        if (body.Error is { } error) return error;
-        var errors = new ValidationErrors();
-        var request = PasswordlessRequest.Parse(body.Root, errors);
-        if (!request.HasPasscode) errors.Add("passcode", "is required");
-        if (errors.Any) return errors.ToResult();
-        return await signIn.AuthenticateAsync(http, request, http.RequestAborted);
+        switch (outcome)
+        {
+            case PasswordlessOutcome.Accepted:
+                return TypedResults.Json(new { }, statusCode: StatusCodes.Status202Accepted);
+            case PasswordlessOutcome.SessionCreated created:
+                http.Response.Headers.Authorization = "Bearer " + created.Session.Token;
+                return TypedResults.Json(SessionView.From(created.Session), statusCode: StatusCodes.Status201Created);
+            case PasswordlessOutcome.TooManyRequests tooMany:
+                return ApiError.TooManyRequests(http, tooMany.RetryAfterSeconds, tooMany.Message);
+            case PasswordlessOutcome.DeliveryNotConfigured delivery:
+                return ApiError.Result(503, "Delivery is not configured",
+                    $"Configure an {(delivery.Channel == OutboxChannel.Email ? "SMTP" : "SMS")} provider for production environments.");
+            case PasswordlessOutcome.Refused { Reason: PasswordlessRefusal.WrongPasscode }:
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return ApiError.NotAuthenticated("The passcode is wrong, expired or already used: request a new one and try again.");
+            case PasswordlessOutcome.Refused refused:
+                return refused.Reason switch
+                {
+                    PasswordlessRefusal.Disabled => ApiError.Result(403, "Profile is disabled", "This profile cannot sign in; ask the app's support."),
+                    PasswordlessRefusal.SignupsClosed => ApiError.Result(403, "Sign-ups are closed",
+                        "This client does not create new profiles; sign in with an identifier that has one."),
+                    PasswordlessRefusal.SignupsClosedOnProof => ApiError.Result(403, "Sign-ups are closed", "This client does not create new profiles."),
+                    _ => ApiError.Result(409, "Identifier just registered", "Retry: a passcode will be sent."),
+                };
+            default:
+                throw new InvalidOperationException($"No answer for {outcome}.");
+        }
     }
 }

@@ -22,7 +22,7 @@ namespace Tessera.Passcodes;
 /// A send that finds its scope that near under a shared lock rolls back and starts again with the exclusive one (one
 /// more round trip, near a limit only). A limit no larger than <c>max_connections</c> (the IP limit's default, 20) is
 /// always taken exclusive. The locks are taken in one order (identifier, IP, environment), after no other lock, so
-/// they cannot deadlock. SQLite needs none of this: its writers go one at a time.
+/// they cannot deadlock (<see cref="PasscodeSignIn"/>). SQLite needs none of this: its writers go one at a time.
 /// </remarks>
 public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
 {
@@ -35,6 +35,7 @@ public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
     /// <summary>The modes to start with: exclusive for a limit that in-flight sends alone could reach.</summary>
     public async ValueTask<Modes> FirstModesAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
+        if (!db.Database.IsNpgsql()) return default; // SQLite's writers go one at a time: no lock to choose
         var maxConnections = await MaxConnectionsAsync(db, cancellationToken);
         return new Modes(_options.MaxSendsPerIpPerHour <= maxConnections, _options.MaxSendsPerEnvironmentPerHour <= maxConnections);
     }
@@ -49,29 +50,6 @@ public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
         var ip = held.IpExclusive || (hasIp && sendsFromIpAtMost > _options.MaxSendsPerIpPerHour - margin);
         var environment = held.EnvironmentExclusive || sendsInEnvironmentAtMost > _options.MaxSendsPerEnvironmentPerHour - margin;
         return (ip, environment) == (held.IpExclusive, held.EnvironmentExclusive) ? null : new Modes(ip, environment);
-    }
-
-    /// <summary>
-    /// The identifier's lock and the scopes' locks, as statements to run in order at the start of the transaction,
-    /// before the state read (which, under READ COMMITTED, then sees every send that held a conflicting lock), after
-    /// <see cref="Data.PostgresStatement.PlanForTheValues"/>.
-    /// Parameters, in EF's raw SQL form: {0} the identifier's key (environment id, newline, identifier), {1} the
-    /// environment scope, {2} the IP scope (with an IP only).
-    /// </summary>
-    public static string LockStatements(Modes modes, bool hasIp) => Statements[(hasIp ? 4 : 0) + (modes.IpExclusive ? 2 : 0) + (modes.EnvironmentExclusive ? 1 : 0)];
-
-    private static readonly string[] Statements = Enumerable.Range(0, 8).Select(i => BuildStatements(hasIp: i >= 4, ipExclusive: (i & 2) != 0, environmentExclusive: (i & 1) != 0)).ToArray();
-
-    private static string BuildStatements(bool hasIp, bool ipExclusive, bool environmentExclusive)
-    {
-        static string Lock(bool exclusive, int parameter) =>
-            $"SELECT pg_advisory_xact_lock{(exclusive ? "" : "_shared")}(hashtextextended({{{parameter}}}, 0))";
-        // Separate statements, so the order is the order written, not whatever order one target list is evaluated in.
-        // First, the identifier lookups that follow planned for their values (PostgresStatement.PlanForTheValues).
-        var statements = new List<string> { Data.PostgresStatement.PlanForTheValues, Lock(true, 0) };
-        if (hasIp) statements.Add(Lock(ipExclusive, 2));
-        statements.Add(Lock(environmentExclusive, 1));
-        return string.Join(";\n", statements);
     }
 
     private async ValueTask<int> MaxConnectionsAsync(TesseraDbContext db, CancellationToken cancellationToken)

@@ -51,18 +51,25 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     public Profile Create(string environmentId, Guid? uuid)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var profile = new Profile
-        {
-            Id = Ids.New(Ids.ProfilePrefix),
-            EnvironmentId = environmentId,
-            Uuid = uuid ?? Guid.CreateVersion7(clock.GetUtcNow()),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var profile = New(environmentId, uuid, now);
         db.Profiles.Add(profile);
-        Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileCreated, environmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, now);
+        db.WebhookEvents.Add(CreatedEvent(profile, now));
         return profile;
     }
+
+    /// <summary>A new profile row (not added to any context): the customer's uuid, or a time-ordered one.</summary>
+    public static Profile New(string environmentId, Guid? uuid, DateTime now) => new()
+    {
+        Id = Ids.New(Ids.ProfilePrefix),
+        EnvironmentId = environmentId,
+        Uuid = uuid ?? Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>The <c>profile.created</c> event, to commit with the profile.</summary>
+    public static Webhooks.WebhookEvent CreatedEvent(Profile profile, DateTime now) =>
+        Webhooks.EventLog.New(Webhooks.EventTypes.ProfileCreated, profile.EnvironmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, now);
 
     /// <summary>
     /// <see cref="ProfileInput.ApplyTo"/>, and what an identifier change means for sign-in: the new email or phone is

@@ -15,8 +15,8 @@ namespace Tessera.Sessions;
 /// dropped; a hit in the previous generation is copied forward. So at most 2 × <see cref="GenerationSize"/> entries
 /// are held, and the ones in use survive.
 /// It is filled by reads only (introspection, self-signed uids), not by issuance: a million tokens issued for
-/// distinct profiles (an importer run) would otherwise push out the profiles being verified, and the churn of
-/// entries through both generations cost ~100 MB of peak RSS in the 1M-profile issuance benchmark (bench/README.md).
+/// distinct profiles (an importer run) would otherwise push out the profiles being verified, and churn entries
+/// through both generations for nothing.
 /// A profile's first introspection reads its uuid once by primary key.
 /// </remarks>
 public sealed class ProfileDirectory

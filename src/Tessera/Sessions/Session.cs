@@ -16,17 +16,6 @@ public sealed class Session
     public string? IpAddress { get; init; }
     public string? UserAgent { get; init; }
 
-    /// <summary>Inserts the (new, unrevoked) session through a SQLite writer outside EF (<see cref="Data.SqliteGroupCommit"/>).</summary>
-    public void Insert(Data.SqliteWriter writer) =>
-        writer.Execute("INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, client_id, issued_at, expires_at, revoked_at, ip_address, user_agent) " +
-                       "VALUES ($id, $environment, $profile, $kind, $issuedBy, $clientId, $issuedAt, $expiresAt, NULL, $ip, $userAgent)",
-            Id, EnvironmentId, ProfileId, Kind, IssuedBy, ClientId, IssuedAt, ExpiresAt, IpAddress, UserAgent);
-
-    /// <summary>The same insert for a PostgreSQL batch outside EF.</summary>
-    internal Npgsql.NpgsqlBatchCommand PostgresInsert() =>
-        Data.PostgresStatement.Of("INSERT INTO sessions (id, environment_id, profile_id, kind, issued_by, client_id, issued_at, expires_at, revoked_at, ip_address, user_agent) " +
-                                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10)",
-            Id, EnvironmentId, ProfileId, Kind, IssuedBy, ClientId, IssuedAt, ExpiresAt, IpAddress, UserAgent);
 }
 
 public enum SessionKind

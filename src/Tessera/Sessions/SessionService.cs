@@ -129,15 +129,9 @@ public sealed class SessionService(
         var updated = await db.Sessions
             .Where(s => s.Id == claims.SessionId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), cancellationToken);
-        var revocation = new Revocation
-        {
-            Kind = RevocationKind.Session,
-            Subject = claims.SessionId.ToString("D"),
-            CreatedAt = now,
-            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt).UtcDateTime.Add(tokenOptions.Value.ClockSkew),
-        };
+        var revocation = SessionRevocation(claims.SessionId, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt).UtcDateTime, tokenOptions.Value.ClockSkew, now);
         db.Revocations.Add(revocation);
-        if (updated > 0) Webhooks.EventLog.Record(db, Webhooks.EventTypes.SessionRevoked, claims.EnvironmentId, claims.ProfileId, new { id = claims.SessionId, profileId = claims.ProfileId }, now);
+        if (updated > 0) db.WebhookEvents.Add(RevokedEvent(claims.EnvironmentId, claims.ProfileId, claims.SessionId, now));
         await db.SaveChangesAsync(cancellationToken);
         revocations.Apply(revocation);
         return updated > 0;
@@ -158,13 +152,21 @@ public sealed class SessionService(
         foreach (var session in live)
         {
             session.RevokedAt = now;
-            var revocation = new Revocation { Kind = RevocationKind.Session, Subject = session.Id.ToString("D"), CreatedAt = now, ExpiresAt = session.ExpiresAt.Add(skew) };
+            var revocation = SessionRevocation(session.Id, session.ExpiresAt, skew, now);
             db.Revocations.Add(revocation);
-            Webhooks.EventLog.Record(db, Webhooks.EventTypes.SessionRevoked, session.EnvironmentId, profileId, new { id = session.Id, profileId }, now);
+            db.WebhookEvents.Add(RevokedEvent(session.EnvironmentId, profileId, session.Id, now));
             logged.Add(revocation);
         }
         return logged;
     }
+
+    /// <summary>The revocation-log entry of one session; kept until no token of it can still be valid.</summary>
+    public static Revocation SessionRevocation(Guid sessionId, DateTime sessionExpiresAt, TimeSpan clockSkew, DateTime now) =>
+        new() { Kind = RevocationKind.Session, Subject = sessionId.ToString("D"), CreatedAt = now, ExpiresAt = sessionExpiresAt.Add(clockSkew) };
+
+    /// <summary>The <c>session.revoked</c> event, to commit with the revocation.</summary>
+    public static Webhooks.WebhookEvent RevokedEvent(string environmentId, string profileId, Guid sessionId, DateTime now) =>
+        Webhooks.EventLog.New(Webhooks.EventTypes.SessionRevoked, environmentId, profileId, new { id = sessionId, profileId }, now);
 
     /// <summary>Logs that every token of the profile is dead for good (it was deleted). Part of the caller's unit of work.</summary>
     public Revocation RevokeProfile(string profileId)

@@ -29,7 +29,7 @@ public static class SessionsApi
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
-        SqliteIssuanceWriter sqliteWriter, PostgresIssuanceWriter postgresWriter, SigningKeyRing keys)
+        ProfileIssuance existingProfile, SigningKeyRing keys)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
@@ -43,7 +43,7 @@ public static class SessionsApi
         var environmentId = caller.Environment.Id;
         // The common call, a token for a profile that exists with nothing to change, skips EF (see IssueOutsideEfAsync).
         if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null)
-            && await IssueOutsideEfAsync(http, db, caller, input, sqliteWriter, postgresWriter, keys, audit) is { } answered)
+            && await IssueToExistingProfileAsync(http, caller, input, existingProfile, keys) is { } answered)
             return answered;
 
         // Two attempts: if a concurrent request created the same customer uuid first, the second pass finds it.
@@ -89,14 +89,11 @@ public static class SessionsApi
     }
 
     /// <summary>
-    /// Issuance for a profile that exists, with nothing to change, written outside EF: on SQLite in a batch with other
-    /// requests' (one writer at a time: <see cref="SqliteIssuanceWriter"/>), on PostgreSQL in three round trips
-    /// (<see cref="PostgresIssuanceWriter"/>). Null when no such profile exists: the general path then creates it (a
-    /// customer uuid) or answers 404 (a p_ id).
+    /// Issuance for a profile that exists, with nothing to change (<see cref="ProfileIssuance"/>). Null when no such
+    /// profile exists: the general path then creates it (a customer uuid) or answers 404 (a p_ id).
     /// </summary>
-    private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>?> IssueOutsideEfAsync(
-        HttpContext http, TesseraDbContext db, ApiKeyCaller caller, ProfileInput input, SqliteIssuanceWriter sqliteWriter, PostgresIssuanceWriter postgresWriter,
-        SigningKeyRing keys, AuditLog audit)
+    private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>?> IssueToExistingProfileAsync(
+        HttpContext http, ApiKeyCaller caller, ProfileInput input, ProfileIssuance existingProfile, SigningKeyRing keys)
     {
         var environmentId = caller.Environment.Id;
         // userId wins over uuid, as in ResolveProfileAsync; it was validated as a p_ id or a UUID.
@@ -105,10 +102,7 @@ public static class SessionsApi
             : (null, input.Uuid);
         var request = new IssuanceRequest(await keys.GetActiveAsync(environmentId, http.RequestAborted), byId, byUuid,
             SessionKind.Api, caller.Key.Id, SessionOrigin.Of(http));
-        var outcome = sqliteWriter.Enabled
-            ? await sqliteWriter.IssueAsync(request, http.RequestAborted)
-            : await postgresWriter.IssueAsync(db, request, http.RequestAborted);
-        switch (outcome)
+        switch (await existingProfile.IssueAsync(request, http.RequestAborted))
         {
             case IssuanceOutcome.Issued issued:
                 RateLimitHeaders.Set(http, issued.Allowance.Limit, issued.Allowance.Remaining, issued.Allowance.ResetSeconds);
@@ -117,8 +111,6 @@ public static class SessionsApi
                 return ProfileDisabled();
             case IssuanceOutcome.LimitHit hit:
                 RateLimitHeaders.Set(http, hit.Allowance.Limit, hit.Allowance.Remaining, hit.Allowance.ResetSeconds);
-                await audit.RecordNowAsync(AuditActions.LimitHit, caller.Key.Id, environmentId, hit.ProfileId, Credentials.ClientIp(http),
-                    detail: "session issuance", cancellationToken: http.RequestAborted);
                 return ApiError.TooManyRequests(http, hit.Allowance.ResetSeconds, TooManyTokens);
             default:
                 return null;

@@ -37,7 +37,14 @@ public static class EventLog
 
     public static WebhookEvent Record(TesseraDbContext db, string type, string environmentId, string? profileId, object record, DateTime at)
     {
-        var evt = new WebhookEvent
+        var evt = New(type, environmentId, profileId, record, at);
+        db.WebhookEvents.Add(evt);
+        return evt;
+    }
+
+    /// <summary>The event row, for writers outside EF (<see cref="Data.IWriteUnit"/>) to insert with their change.</summary>
+    public static WebhookEvent New(string type, string environmentId, string? profileId, object record, DateTime at) =>
+        new()
         {
             Id = Ids.New(IdPrefix),
             EnvironmentId = environmentId,
@@ -46,9 +53,6 @@ public static class EventLog
             RecordJson = JsonSerializer.Serialize(record, TesseraJson.Options),
             OccurredAt = at,
         };
-        db.WebhookEvents.Add(evt);
-        return evt;
-    }
 
     /// <summary>The mock bank's rows: a connection, its accounts and balances, and its first sync.</summary>
     public static void RecordMockBank(TesseraDbContext db, FinancialData.MockBank.Plan plan, DateTime at)

@@ -35,33 +35,33 @@ public abstract class WritePathStatementTests(Backend backend, PostgresServer po
         var metrics = server.Services.GetRequiredService<Tessera.Metrics.TesseraMetrics>();
         var before = metrics.RequestDbCommands;
         Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { userId = uuid })).StatusCode);
-        // The profile (with its row lock on PostgreSQL), the day's sessions, then the session and its audit event:
-        // written outside EF (SQLite's issuance batcher, PostgreSQL's three round trips), which count their commands.
-        // PostgreSQL sends both inserts (and the COMMIT) as one batch.
+        // The profile (with its row lock on PostgreSQL), the day's sessions, then the session and its audit event, as
+        // one write unit outside EF (ProfileIssuance), which counts its commands: on PostgreSQL a round trip each,
+        // both inserts and the COMMIT in one batch.
         Assert.Equal(0, _statements.Statements);
         Assert.Equal(Backend == Backend.Postgres ? 3 : 4, metrics.RequestDbCommands - before);
     }
 
     [Fact]
-    public async Task APasswordlessRoundTripForAKnownProfileTakesOneEfQueryThenRunsOutsideEf()
+    public async Task APasswordlessRoundTripForAKnownProfileTakesOneEfQueryThenOneWriteUnit()
     {
         await using var server = await CountedInstanceAsync();
         var client = await CreateClientAsync(AuthStrategy.Email);
         Assert.Equal(HttpStatusCode.Created, (await server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { email = "known@example.com" })).StatusCode);
         var session = new { clientId = client.Id, email = "known@example.com" };
         var answer = new { clientId = client.Id, email = "known@example.com", passcode = "000000" };
-        // First sign-in verifies the profile (and revokes what came before): not the steady state being counted.
+        // The first sign-in verifies the profile (and revokes what came before): not the common case being counted.
         Assert.Equal(HttpStatusCode.Accepted, (await PostSessionAsync(new { session }, server: server)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await PutSessionAsync(new { session = answer }, server: server)).StatusCode);
 
         Clock.Advance(TimeSpan.FromMinutes(1)); // past the resend cooldown
         var metrics = server.Services.GetRequiredService<Tessera.Metrics.TesseraMetrics>();
-        // Both: the client through EF, then the steady state outside it. PostgreSQL: two round trips (BEGIN, the
-        // locks and the one read; the challenge, its message, the send counts, the audit event and COMMIT). SQLite, in
-        // a group-commit transaction: the one read, the challenge, its message, the send counts and the audit event.
+        // Both: the client through EF, then the write unit. PostgreSQL: two round trips (BEGIN, the locks and the one
+        // read; the challenge, its message, the audit event, the send counts and COMMIT). SQLite, in a group-commit
+        // transaction: the one read, the challenge, its message, the audit event and the send counts.
         await AssertCommandsAsync(() => PostSessionAsync(new { session }, server: server), HttpStatusCode.Accepted, postgresCommands: 3, sqliteCommands: 6);
-        // PostgreSQL: BEGIN, the lock and the profile; the session, its audit event and COMMIT. SQLite: the profile, the
-        // session and its audit event.
+        // PostgreSQL: BEGIN, the lock and the one read (challenge, budgets, profile); the session, its audit event and
+        // COMMIT. SQLite: the one read, the session and its audit event.
         await AssertCommandsAsync(() => PutSessionAsync(new { session = answer }, server: server), HttpStatusCode.Created, postgresCommands: 3, sqliteCommands: 4);
 
         async Task AssertCommandsAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode status, int postgresCommands, int sqliteCommands)

@@ -9,11 +9,10 @@ using Xunit;
 namespace Tessera.Tests.Passcodes;
 
 /// <summary>
-/// Passwordless sign-in for profiles whose identifier is already verified: the steady state, which SQLite writes
-/// outside EF (<see cref="Tessera.Passcodes.SqlitePasscodeWriter"/>) and PostgreSQL through it. The same rules and the
-/// same rows either way.
+/// Passwordless sign-in for profiles whose identifier is already verified, the most frequent case: the rows it writes
+/// and its guarantees under concurrency, the same on both databases.
 /// </summary>
-public abstract class SteadyStateSignInTests(Backend backend, PostgresServer postgres) : PasswordlessTestBase(backend, postgres)
+public abstract class VerifiedProfileSignInTests(Backend backend, PostgresServer postgres) : PasswordlessTestBase(backend, postgres)
 {
     private Client _client = null!;
 
@@ -155,5 +154,5 @@ public abstract class SteadyStateSignInTests(Backend backend, PostgresServer pos
     }
 }
 
-public sealed class SteadyStateSignInTestsOnSqlite(PostgresServer postgres) : SteadyStateSignInTests(Backend.Sqlite, postgres);
-public sealed class SteadyStateSignInTestsOnPostgres(PostgresServer postgres) : SteadyStateSignInTests(Backend.Postgres, postgres);
+public sealed class VerifiedProfileSignInTestsOnSqlite(PostgresServer postgres) : VerifiedProfileSignInTests(Backend.Sqlite, postgres);
+public sealed class VerifiedProfileSignInTestsOnPostgres(PostgresServer postgres) : VerifiedProfileSignInTests(Backend.Postgres, postgres);
