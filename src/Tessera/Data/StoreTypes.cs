@@ -50,6 +50,8 @@ public sealed class StoreTypes
     /// <summary>A parameter holding <paramref name="value"/>, converted and typed by <paramref name="mapping"/> or the value's type.</summary>
     public DbParameter Parameter(DbCommand command, string name, object? value, RelationalTypeMapping? mapping = null)
     {
+        // A local time would be stored as its wall-clock reading on SQLite and shift when read back.
+        if (value is DateTime { Kind: DateTimeKind.Local }) throw new ArgumentException($"@{name}: times are stored in UTC.");
         if (mapping is null && value is null)
         {
             var empty = command.CreateParameter();

@@ -4,8 +4,8 @@ namespace Tessera.Passcodes;
 
 /// <summary>
 /// Who may get a passcode, a session or a profile through passwordless sign-in: every rule of identify and authenticate
-/// as pure functions of a state read under the identifier's lock and the options. Storage (the EF path and the two
-/// steady-state writers) reads the state, asks here, and applies the verdict; none of them decides a rule itself.
+/// as pure functions of a state read under the identifier's lock and the options. <see cref="PasscodeSignIn"/>'s flows
+/// read the state, ask here, and write what the verdict says; they decide no rule themselves (docs/adr/0004-write-paths.md).
 /// </summary>
 public static class PasscodePolicy
 {

@@ -18,7 +18,7 @@ public readonly record struct SessionOrigin(string? IpAddress, string? UserAgent
 /// <summary>A freshly issued token and what the API says about it.</summary>
 /// <remarks>
 /// The token is signed when first read, which callers do after their commit: on SQLite the write transaction holds the
-/// one-writer gate, and signing (about 40 µs) has no reason to keep the next writer waiting.
+/// one-writer gate, and signing has no reason to keep the next writer waiting.
 /// </remarks>
 public sealed class IssuedSession(Session session, Guid profileUuid, Func<string> sign)
 {

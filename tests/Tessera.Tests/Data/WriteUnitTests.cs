@@ -41,6 +41,14 @@ public abstract class WriteUnitTests(Backend backend, PostgresServer postgres) :
     }
 
     [Fact]
+    public async Task ALocalTimeIsRefusedBeforeTheStatementRuns()
+    {
+        var local = new DateTime(2026, 12, 6, 12, 0, 0, DateTimeKind.Local);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => RunAsync(unit => unit.ReadAsync(new Sql("SELECT @at", ("at", local)), r => r.GetValue(0))));
+    }
+
+    [Fact]
     public async Task AnEntityInsertedOutsideEfReadsBackThroughEfUnchanged()
     {
         var profileId = await Server.WithDbAsync(async db =>

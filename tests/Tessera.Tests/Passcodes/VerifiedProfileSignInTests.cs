@@ -152,6 +152,26 @@ public abstract class VerifiedProfileSignInTests(Backend backend, PostgresServer
         Assert.Equal(sessionsBefore + emails.Count, await CountAsync(db => db.Sessions));
         static string Ip(int i) => $"198.51.100.{10 + i}";
     }
+
+    [Fact]
+    public async Task SignUpsRacingApiCreationsOfTheSameIdentifierNeverAnswer500AndLeaveOneProfileEach()
+    {
+        _client ??= await CreateClientAsync(AuthStrategy.Email);
+        var emails = Enumerable.Range(0, 12).Select(i => $"race{i}@example.com").ToArray();
+
+        // Each identifier is signed up by identify and created through the API at once: whichever commits second
+        // meets the unique index and must answer a clear 409 (or the API's conflict), never a 500.
+        var requests = emails.SelectMany(email => new[]
+        {
+            IdentifyAsync(email),
+            Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { email }),
+        }).ToArray();
+        var statuses = (await Task.WhenAll(requests)).Select(r => r.StatusCode).ToArray();
+
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.Created, HttpStatusCode.Accepted, HttpStatusCode.Conflict }));
+        foreach (var email in emails)
+            Assert.Equal(1, await CountAsync(db => db.Profiles.Where(p => p.Email == email)));
+    }
 }
 
 public sealed class VerifiedProfileSignInTestsOnSqlite(PostgresServer postgres) : VerifiedProfileSignInTests(Backend.Sqlite, postgres);
