@@ -14,6 +14,12 @@ public sealed class RevocationNotifications(RevocationSync sync, IOptions<Databa
 {
     public const string Channel = "tessera_revocations";
 
+    // Lets tests revoke once a notification can arrive, instead of after a guessed delay.
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once this instance LISTENs (first connection) and has woken the sync for what came before.</summary>
+    internal Task Listening => _listening.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (database.Value.Provider != DatabaseProvider.Postgres) return;
@@ -35,6 +41,7 @@ public sealed class RevocationNotifications(RevocationSync sync, IOptions<Databa
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 sync.Wake(); // anything committed while not listening
+                _listening.TrySetResult();
                 retry = TimeSpan.FromSeconds(1);
                 while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
             }

@@ -27,11 +27,22 @@ public sealed class RevocationSync(
     private readonly Dictionary<long, long> _holesFirstSeen = new();
     private long _lastPrune;
     private readonly Hosting.WakeSignal _wake = new();
+    private bool _woken;
+    // Let tests wait for the next poll instead of for a length of time.
+    private TaskCompletionSource _nextPoll = NewPollSignal(), _nextWokenPoll = NewPollSignal();
 
     /// <summary>Polls now instead of at the end of the interval (a revocation was committed elsewhere).</summary>
     public void Wake() => _wake.Notify();
 
-    protected override Task WaitAsync(CancellationToken cancellationToken) => _wake.WaitAsync(Interval, clock, cancellationToken);
+    protected override async Task WaitAsync(CancellationToken cancellationToken) => _woken = await _wake.WaitAsync(Interval, clock, cancellationToken);
+
+    /// <summary>Completes once a poll of the loop that starts after this call has applied what it read.</summary>
+    internal Task NextPollAsync() => Volatile.Read(ref _nextPoll).Task;
+
+    /// <summary>As <see cref="NextPollAsync"/>, counting only a poll that <see cref="Wake"/> started, not the interval.</summary>
+    internal Task NextWokenPollAsync() => Volatile.Read(ref _nextWokenPoll).Task;
+
+    private static TaskCompletionSource NewPollSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +68,23 @@ public sealed class RevocationSync(
     protected override bool WaitFirst => true;
 
     /// <summary>Reads revocations past the watermark (and any holes below the newest seen id) into the list.</summary>
-    protected override Task PollAsync(CancellationToken cancellationToken) => PollOnceAsync(cancellationToken);
+    protected override async Task PollAsync(CancellationToken cancellationToken)
+    {
+        var any = Interlocked.Exchange(ref _nextPoll, NewPollSignal());
+        var woken = _woken ? Interlocked.Exchange(ref _nextWokenPoll, NewPollSignal()) : null;
+        try
+        {
+            await PollOnceAsync(cancellationToken);
+        }
+        catch
+        {
+            // This poll applied nothing: whoever waits for it waits for the one after.
+            _ = NextPollAsync().ContinueWith(_ => { any.TrySetResult(); woken?.TrySetResult(); }, TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+        any.TrySetResult();
+        woken?.TrySetResult();
+    }
 
     /// <summary>One poll, for callers that cannot wait for the loop.</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -11,7 +10,7 @@ using Xunit;
 
 namespace Tessera.Tests.ApiKeys;
 
-/// <summary>API keys are cached in memory; a revocation must still win everywhere, at once here and within a second elsewhere.</summary>
+/// <summary>API keys are cached in memory; a revocation must still win everywhere, at once here and elsewhere from the next poll of the revocation log.</summary>
 public abstract class ApiKeyRevocationTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
 {
     private static Task<HttpResponseMessage> IntrospectAsync(TesseraInstance instance, string secret) =>
@@ -35,19 +34,15 @@ public abstract class ApiKeyRevocationTests(Backend backend, PostgresServer post
     }
 
     [Fact]
-    public async Task AKeyRevokedOnOneInstanceIsRefusedByTheOtherWithinASecond()
+    public async Task AKeyRevokedOnOneInstanceIsRefusedByTheOtherFromItsNextPoll()
     {
         var other = await StartSecondInstanceAsync();
         Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync(other, ApiSecret)).StatusCode); // cached there
 
         await RevokeAsync(Server);
 
-        var watch = Stopwatch.StartNew();
-        while ((await IntrospectAsync(other, ApiSecret)).StatusCode != HttpStatusCode.Unauthorized)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the other instance still accepts the revoked key");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await other.NextRevocationPollAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await IntrospectAsync(other, ApiSecret)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await other.SendAsync(HttpMethod.Post, "/v1/users/sessions", ApiSecret, new { })).StatusCode);
     }
 

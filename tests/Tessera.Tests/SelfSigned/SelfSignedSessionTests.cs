@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -101,7 +100,7 @@ public abstract class SelfSignedSessionTests(Backend backend, PostgresServer pos
     }
 
     [Fact]
-    public async Task ATokenSignedByARevokedSecretIsRefusedByASecondInstanceWithinASecond()
+    public async Task ATokenSignedByARevokedSecretIsRefusedByASecondInstanceFromItsNextPoll()
     {
         Start();
         var other = await StartSecondInstanceAsync();
@@ -114,9 +113,8 @@ public abstract class SelfSignedSessionTests(Backend backend, PostgresServer pos
             Assert.True(await scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().RevokeAsync(id, TestContext.Current.CancellationToken));
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(token)).StatusCode);
-        var watch = Stopwatch.StartNew();
-        while ((await DescribeAsync(token, other)).StatusCode != HttpStatusCode.Unauthorized && watch.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(20, TestContext.Current.CancellationToken);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        await other.NextRevocationPollAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(token, other)).StatusCode);
         // A fresh token from the revoked secret is refused too.
         Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(SelfSignedToken.Mint(id, secret, uid, TimeSpan.FromHours(1)), other)).StatusCode);
     }

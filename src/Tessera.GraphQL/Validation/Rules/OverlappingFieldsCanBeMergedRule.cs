@@ -28,6 +28,9 @@ internal sealed class OverlappingFieldsCanBeMergedRule(ValidationContext context
 
     private int _comparisons;
 
+    /// <summary>Field pair comparisons made so far: the work tests bound, rather than the time it takes.</summary>
+    internal int Comparisons => _comparisons;
+
     private readonly PairSet _comparedFragmentPairs = new();
 
     // Sub-selection pairs known to merge, by shape (see ShapeOf): structurally identical copies need no second look,
