@@ -41,7 +41,7 @@ public static class SessionsApi
         if (errors.Any) return errors.ToResult();
 
         var environmentId = caller.Environment.Id;
-        // The common call, a token for a profile that exists with nothing to change, skips EF (see IssueOutsideEfAsync).
+        // The common call, a token for a profile that exists with nothing to change, is one write unit (see IssueToExistingProfileAsync).
         if (!input.ChangesAnything && (input.UserId is not null || input.Uuid is not null)
             && await IssueToExistingProfileAsync(http, caller, input, existingProfile, keys) is { } answered)
             return answered;
