@@ -7,7 +7,7 @@ using Tessera.Environments;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.SelfSigned;
+namespace Tessera.Tests.Sessions;
 
 public abstract class SessionManagementTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
 {
