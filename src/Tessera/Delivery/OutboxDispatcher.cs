@@ -158,7 +158,7 @@ public sealed class OutboxDispatcher(
             }
             else
             {
-                var next = clock.GetUtcNow().UtcDateTime + Backoff(attempt);
+                var next = clock.GetUtcNow().UtcDateTime + new Hosting.RetryBackoff(options.Value.RetryBaseDelay, options.Value.MaxRetryDelay).After(attempt);
                 await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.Attempts, attempt)
                     .SetProperty(m => m.LastError, reason)
@@ -196,18 +196,6 @@ public sealed class OutboxDispatcher(
         db.OutboxMessages.Where(m => m.Id == id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.LockedBy, (string?)null)
             .SetProperty(m => m.LockedUntil, (DateTime?)null), cancellationToken);
-
-    /// <summary>
-    /// The wait after the given failed attempt: base, 2×base, 4×base … capped, each ±20 % so that messages which
-    /// failed together (a provider outage) do not all come back at the same instant.
-    /// </summary>
-    internal TimeSpan Backoff(int failedAttempts)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var jittered = Math.Min(exponential, settings.MaxRetryDelay.TotalMilliseconds) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxRetryDelay.TotalMilliseconds));
-    }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -255,7 +255,7 @@ public sealed class WebhookDispatcher(
 
         await RecordSubscriptionFailureAsync(db, subscription, now);
         var attempt = delivery.Attempts + 1;
-        var next = now + Backoff(attempt);
+        var next = now + new Hosting.RetryBackoff(options.Value.RetryBaseDelay, options.Value.MaxRetryDelay).After(attempt);
         if (next > delivery.CreatedAt + options.Value.RetryFor)
         {
             await FinishAsync(db, delivery, attempt, WebhookDeliveryStatus.Failed, status, Truncate($"{error}; gave up after {attempt} attempt(s)", MaxErrorLength), CancellationToken.None);
@@ -309,15 +309,6 @@ public sealed class WebhookDispatcher(
                 new { id = evt.Id, type = evt.Type, time = evt.OccurredAt, environment = environmentId, profile = evt.ProfileId, record = record.RootElement },
             },
         }, TesseraJson.Options);
-    }
-
-    /// <summary>The wait after the given failed attempt: base, 2×base, 4×base … capped, each ±20 %.</summary>
-    internal TimeSpan Backoff(int failedAttempts)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var jittered = Math.Min(exponential, settings.MaxRetryDelay.TotalMilliseconds) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxRetryDelay.TotalMilliseconds));
     }
 
     // Only our own wording, never the receiver's response body.
