@@ -53,7 +53,7 @@ public enum WebhookDeliveryStatus
 }
 
 /// <summary>One event to one subscription. <see cref="Seq"/> is the order within a subscription and ordering key.</summary>
-public sealed class WebhookDelivery
+public sealed class WebhookDelivery : Data.ILeasedJob
 {
     public const string IdPrefix = "dlv_";
 
