@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Data;
+using Tessera.Hosting;
 
 namespace Tessera.Delivery;
 
@@ -25,9 +26,12 @@ public sealed class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : Hosting.PollingService(logger)
 {
     private const int MaxErrorLength = 1000;
+    private readonly JobLease _lease = new();
 
-    /// <summary>Written into <c>locked_by</c>: unique per process and dispatcher, so instances on one host differ.</summary>
-    public string InstanceId { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 64);
+    /// <summary>Written into <c>locked_by</c> of the messages this instance claims.</summary>
+    public string InstanceId => _lease.InstanceId;
+
+    private RetryPolicy Retries => new(new RetryBackoff(options.Value.RetryBaseDelay, options.Value.MaxRetryDelay), MaxAttempts: options.Value.MaxAttempts);
 
     protected override TimeProvider Clock => clock;
     protected override TimeSpan Interval => options.Value.PollInterval;
@@ -84,16 +88,12 @@ public sealed class OutboxDispatcher(
         }
 
         // SQLite has one writer at a time: a conditional UPDATE is the claim, and whoever updates the row owns it.
-        var candidates = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+        var candidates = await JobLease.Due(db.OutboxMessages.AsNoTracking().Where(m => m.Status == OutboxStatus.Pending), now)
             .Where(m => (email && m.Channel == OutboxChannel.Email) || (sms && m.Channel == OutboxChannel.Sms) || m.ExpiresAt < now)
             .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(20).ToListAsync(cancellationToken);
         foreach (var candidate in candidates)
         {
-            var rows = await db.OutboxMessages
-                .Where(m => m.Id == candidate && m.Status == OutboxStatus.Pending && (m.LockedUntil == null || m.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, InstanceId).SetProperty(m => m.LockedUntil, until), cancellationToken);
-            if (rows == 1) return candidate;
+            if (await _lease.TryClaimAsync(Pending(db, candidate), now, until.Value, cancellationToken)) return candidate;
         }
         return null;
     }
@@ -115,7 +115,7 @@ public sealed class OutboxDispatcher(
 
         if (!available.TryGetValue(message.Channel, out var sender))
         {
-            await ReleaseAsync(db, message.Id, cancellationToken);
+            await _lease.ReleaseAsync(Row(db, message.Id), cancellationToken);
             return false;
         }
 
@@ -143,7 +143,7 @@ public sealed class OutboxDispatcher(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down mid-send: whether the provider took it is unknown, so let the next start (any instance) retry.
-            await ReleaseAsync(db, message.Id, CancellationToken.None);
+            await _lease.ReleaseAsync(Row(db, message.Id), CancellationToken.None);
             throw;
         }
         catch (Exception ex)
@@ -151,20 +151,15 @@ public sealed class OutboxDispatcher(
             var delivery = ex as MessageDeliveryException;
             // Only a MessageDeliveryException's text is known to be free of content; anything else is named by type.
             var reason = Truncate(delivery?.Message ?? $"{ex.GetType().Name} while sending", MaxErrorLength);
-            if (delivery?.Permanent == true || attempt >= options.Value.MaxAttempts)
+            var next = Retries.NextAttempt(attempt, permanent: delivery?.Permanent == true, message.CreatedAt, clock.GetUtcNow().UtcDateTime);
+            if (next is null)
             {
                 await GiveUpAsync(db, message, attempt, reason, cancellationToken);
                 logger.LogError("Outbox message {MessageId} ({Channel}) failed for good after {Attempts} attempt(s): {Reason}", message.Id, message.Channel, attempt, reason);
             }
             else
             {
-                var next = clock.GetUtcNow().UtcDateTime + Backoff(attempt);
-                await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.Attempts, attempt)
-                    .SetProperty(m => m.LastError, reason)
-                    .SetProperty(m => m.NextAttemptAt, next)
-                    .SetProperty(m => m.LockedBy, (string?)null)
-                    .SetProperty(m => m.LockedUntil, (DateTime?)null), cancellationToken);
+                await _lease.RetryLaterAsync(Row(db, message.Id), attempt, reason, next.Value, _ => { }, cancellationToken);
                 logger.LogWarning("Outbox message {MessageId} ({Channel}) attempt {Attempt} failed: {Reason}; retrying at {NextAttemptAt:O}", message.Id, message.Channel, attempt, reason, next);
             }
             return true;
@@ -172,42 +167,24 @@ public sealed class OutboxDispatcher(
 
         var sentAt = clock.GetUtcNow().UtcDateTime;
         // The content held a passcode: once the provider has it, the outbox keeps only the envelope.
-        // locked_by stays as the record of which instance sent it.
-        await db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
+        await _lease.FinishAsync(Row(db, message.Id), attempt, s => s
             .SetProperty(m => m.Status, OutboxStatus.Sent)
-            .SetProperty(m => m.Attempts, attempt)
             .SetProperty(m => m.SentAt, sentAt)
-            .SetProperty(m => m.ProtectedContent, (byte[]?)null)
-            .SetProperty(m => m.LockedUntil, (DateTime?)null), CancellationToken.None);
+            .SetProperty(m => m.ProtectedContent, (byte[]?)null), CancellationToken.None);
         logger.LogInformation("Outbox message {MessageId} ({Channel}) sent", message.Id, message.Channel);
         return true;
     }
 
     /// <summary>Dead letter: kept for the record, content wiped.</summary>
     private Task GiveUpAsync(TesseraDbContext db, OutboxMessage message, int attempts, string reason, CancellationToken cancellationToken) =>
-        db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
+        _lease.FinishAsync(Row(db, message.Id), attempts, s => s
             .SetProperty(m => m.Status, OutboxStatus.Failed)
-            .SetProperty(m => m.Attempts, attempts)
             .SetProperty(m => m.LastError, reason)
-            .SetProperty(m => m.ProtectedContent, (byte[]?)null)
-            .SetProperty(m => m.LockedUntil, (DateTime?)null), cancellationToken);
+            .SetProperty(m => m.ProtectedContent, (byte[]?)null), cancellationToken);
 
-    private Task ReleaseAsync(TesseraDbContext db, Guid id, CancellationToken cancellationToken) =>
-        db.OutboxMessages.Where(m => m.Id == id && m.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.LockedBy, (string?)null)
-            .SetProperty(m => m.LockedUntil, (DateTime?)null), cancellationToken);
+    private static IQueryable<OutboxMessage> Row(TesseraDbContext db, Guid id) => db.OutboxMessages.Where(m => m.Id == id);
 
-    /// <summary>
-    /// The wait after the given failed attempt: base, 2×base, 4×base … capped, each ±20 % so that messages which
-    /// failed together (a provider outage) do not all come back at the same instant.
-    /// </summary>
-    internal TimeSpan Backoff(int failedAttempts)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var jittered = Math.Min(exponential, settings.MaxRetryDelay.TotalMilliseconds) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxRetryDelay.TotalMilliseconds));
-    }
+    private static IQueryable<OutboxMessage> Pending(TesseraDbContext db, Guid id) => Row(db, id).Where(m => m.Status == OutboxStatus.Pending);
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -5,7 +5,7 @@ namespace Tessera.Delivery;
 /// none is lost to a crash. Its content is encrypted under the master key (it holds a passcode) and is wiped once
 /// delivered.
 /// </summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : Data.ILeasedJob
 {
     public Guid Id { get; init; }
     public required string EnvironmentId { get; init; }

@@ -7,32 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Tessera.Delivery;
 
 /// <summary>Wakes this instance's <see cref="OutboxDispatcher"/> when a message to send was committed here.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _wake = new(0, 1);
-
-    public void Notify()
-    {
-        try { _wake.Release(); }
-        catch (SemaphoreFullException) { } // already signalled: one wake-up covers every message committed so far
-    }
-
-    /// <returns>True when signalled, false when the wait ran out.</returns>
-    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        using var expiry = new CancellationTokenSource(timeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token, cancellationToken);
-        try
-        {
-            await _wake.WaitAsync(linked.Token);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-}
+public sealed class OutboxSignal : Hosting.WakeSignal;
 
 /// <summary>
 /// Notifies the <see cref="OutboxSignal"/> once a save that added a pending message is committed: after the save

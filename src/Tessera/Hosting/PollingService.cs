@@ -7,6 +7,11 @@ namespace Tessera.Hosting;
 /// </summary>
 public abstract class PollingService(ILogger logger) : BackgroundService
 {
+    private long _pollsCompleted;
+
+    /// <summary>Polls finished so far, failed ones included: tests wait for the next ones instead of sleeping.</summary>
+    internal long PollsCompleted => Interlocked.Read(ref _pollsCompleted);
+
     /// <summary>The clock intervals are measured on (tests move a fake one).</summary>
     protected abstract TimeProvider Clock { get; }
 
@@ -44,6 +49,7 @@ public abstract class PollingService(ILogger logger) : BackgroundService
                 {
                     logger.LogWarning(ex, "{Failure}", FailureMessage);
                 }
+                Interlocked.Increment(ref _pollsCompleted);
                 await WaitAsync(stoppingToken);
             }
         }

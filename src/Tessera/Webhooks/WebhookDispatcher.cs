@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Data;
 using Tessera.Environments;
+using Tessera.Hosting;
 using Tessera.Http;
 using Tessera.Security;
 
@@ -36,7 +37,12 @@ public sealed class WebhookDispatcher(
     // pg_advisory_xact_lock key for the fan-out: any constant, unique within Tessera.
     private const long FanOutLockKey = 0x7465_7373_5F77_6801;
 
-    public string InstanceId { get; } = Truncate($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}", 64);
+    private readonly JobLease _lease = new();
+
+    /// <summary>Written into <c>locked_by</c> of the deliveries this instance claims.</summary>
+    public string InstanceId => _lease.InstanceId;
+
+    private RetryPolicy Retries => new(new RetryBackoff(options.Value.RetryBaseDelay, options.Value.MaxRetryDelay), RetryFor: options.Value.RetryFor);
 
     protected override TimeProvider Clock => clock;
     protected override TimeSpan Interval => options.Value.PollInterval;
@@ -166,20 +172,17 @@ public sealed class WebhookDispatcher(
 
         // SQLite has one writer at a time: a conditional UPDATE is the claim, and whoever updates the row owns it.
         var candidates = await (
-            from d in db.WebhookDeliveries.AsNoTracking()
+            from d in JobLease.Due(db.WebhookDeliveries.AsNoTracking().Where(d => d.Status == WebhookDeliveryStatus.Pending), now)
             join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
-            where d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now)
-                  && !s.Disabled && !busy.Contains(d.SubscriptionId)
+            where !s.Disabled && !busy.Contains(d.SubscriptionId)
                   && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
                                                     && e.Status == WebhookDeliveryStatus.Pending && e.Seq < d.Seq)
             orderby d.NextAttemptAt, d.Seq
             select new ClaimRow { Seq = d.Seq, SubscriptionId = d.SubscriptionId }).Take(20).ToListAsync(cancellationToken);
         foreach (var candidate in candidates)
         {
-            var updated = await db.WebhookDeliveries
-                .Where(d => d.Seq == candidate.Seq && d.Status == WebhookDeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, InstanceId).SetProperty(d => d.LockedUntil, until), cancellationToken);
-            if (updated == 1) return new Claim(candidate.Seq, candidate.SubscriptionId);
+            var pendingRow = Row(db, candidate.Seq).Where(d => d.Status == WebhookDeliveryStatus.Pending);
+            if (await _lease.TryClaimAsync(pendingRow, now, until.Value, cancellationToken)) return new Claim(candidate.Seq, candidate.SubscriptionId);
         }
         return null;
     }
@@ -230,8 +233,7 @@ public sealed class WebhookDispatcher(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down mid-send: whether the receiver took it is unknown; the next start (any instance) retries.
-            await db.WebhookDeliveries.Where(d => d.Seq == seq && d.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTime?)null), CancellationToken.None);
+            await _lease.ReleaseAsync(Row(db, seq), CancellationToken.None);
             throw;
         }
         catch (Exception ex)
@@ -255,21 +257,16 @@ public sealed class WebhookDispatcher(
 
         await RecordSubscriptionFailureAsync(db, subscription, now);
         var attempt = delivery.Attempts + 1;
-        var next = now + Backoff(attempt);
-        if (next > delivery.CreatedAt + options.Value.RetryFor)
+        var next = Retries.NextAttempt(attempt, permanent: false, delivery.CreatedAt, now);
+        if (next is null)
         {
             await FinishAsync(db, delivery, attempt, WebhookDeliveryStatus.Failed, status, Truncate($"{error}; gave up after {attempt} attempt(s)", MaxErrorLength), CancellationToken.None);
             logger.LogWarning("Webhook delivery {DeliveryId} to {SubscriptionId} given up after {Attempts} attempt(s): {Error}", delivery.Id, subscription.Id, attempt, error);
             return;
         }
-        await db.WebhookDeliveries.Where(d => d.Seq == seq && d.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Attempts, attempt)
-            .SetProperty(d => d.LastStatusCode, status)
-            .SetProperty(d => d.LastError, Truncate(error, MaxErrorLength))
-            .SetProperty(d => d.NextAttemptAt, next)
-            .SetProperty(d => d.LockedBy, (string?)null)
-            .SetProperty(d => d.LockedUntil, (DateTime?)null), CancellationToken.None);
-        logger.LogInformation("Webhook delivery {DeliveryId} to {SubscriptionId} attempt {Attempt} failed: {Error}; retrying at {NextAttemptAt:O}", delivery.Id, subscription.Id, attempt, error, next);
+        await _lease.RetryLaterAsync(Row(db, seq), attempt, Truncate(error, MaxErrorLength), next.Value,
+            s => s.SetProperty(d => d.LastStatusCode, status), CancellationToken.None);
+        logger.LogInformation("Webhook delivery {DeliveryId} to {SubscriptionId} attempt {Attempt} failed: {Error}; retrying at {NextAttemptAt:O}", delivery.Id, subscription.Id, attempt, error, next.Value);
     }
 
     /// <summary>Starts (or continues) the subscription's run of failures; disables it once the run is long enough.</summary>
@@ -287,14 +284,14 @@ public sealed class WebhookDispatcher(
     private Task FinishAsync(TesseraDbContext db, WebhookDelivery delivery, int attempts, WebhookDeliveryStatus status, int? statusCode, string? error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return db.WebhookDeliveries.Where(d => d.Seq == delivery.Seq && d.LockedBy == InstanceId).ExecuteUpdateAsync(s => s
+        return _lease.FinishAsync(Row(db, delivery.Seq), attempts, s => s
             .SetProperty(d => d.Status, status)
-            .SetProperty(d => d.Attempts, attempts)
             .SetProperty(d => d.LastStatusCode, statusCode)
             .SetProperty(d => d.LastError, error)
-            .SetProperty(d => d.CompletedAt, now)
-            .SetProperty(d => d.LockedUntil, (DateTime?)null), cancellationToken);
+            .SetProperty(d => d.CompletedAt, now), cancellationToken);
     }
+
+    private static IQueryable<WebhookDelivery> Row(TesseraDbContext db, long seq) => db.WebhookDeliveries.Where(d => d.Seq == seq);
 
     /// <summary>The body POSTed: <c>{environment, eventTypes, events}</c>, one event per delivery.</summary>
     internal static string Payload(string environmentId, WebhookEvent evt)
@@ -309,15 +306,6 @@ public sealed class WebhookDispatcher(
                 new { id = evt.Id, type = evt.Type, time = evt.OccurredAt, environment = environmentId, profile = evt.ProfileId, record = record.RootElement },
             },
         }, TesseraJson.Options);
-    }
-
-    /// <summary>The wait after the given failed attempt: base, 2×base, 4×base … capped, each ±20 %.</summary>
-    internal TimeSpan Backoff(int failedAttempts)
-    {
-        var settings = options.Value;
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
-        var jittered = Math.Min(exponential, settings.MaxRetryDelay.TotalMilliseconds) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return TimeSpan.FromMilliseconds(Math.Min(jittered, settings.MaxRetryDelay.TotalMilliseconds));
     }
 
     // Only our own wording, never the receiver's response body.

@@ -53,7 +53,7 @@ public enum WebhookDeliveryStatus
 }
 
 /// <summary>One event to one subscription. <see cref="Seq"/> is the order within a subscription and ordering key.</summary>
-public sealed class WebhookDelivery
+public sealed class WebhookDelivery : Data.ILeasedJob
 {
     public const string IdPrefix = "dlv_";
 
@@ -96,7 +96,8 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         b.ToTable("events");
         b.HasKey(e => e.Seq);
         b.Property(e => e.Seq).ValueGeneratedOnAdd();
-        b.Property(e => e.Id).HasMaxLength(64);
+        // Required said outright: with Seq as the key EF's model had Id nullable, while the migrated column is NOT NULL.
+        b.Property(e => e.Id).IsRequired().HasMaxLength(64);
         b.Property(e => e.EnvironmentId).HasMaxLength(64);
         b.Property(e => e.Type).HasMaxLength(64);
         b.Property(e => e.ProfileId).HasMaxLength(64);
@@ -133,7 +134,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.ToTable("webhook_deliveries");
         b.HasKey(d => d.Seq);
         b.Property(d => d.Seq).ValueGeneratedOnAdd();
-        b.Property(d => d.Id).HasMaxLength(64);
+        b.Property(d => d.Id).IsRequired().HasMaxLength(64); // as for the event's Id
         b.Property(d => d.SubscriptionId).HasMaxLength(64);
         b.Property(d => d.EnvironmentId).HasMaxLength(64);
         b.Property(d => d.EventId).HasMaxLength(64);

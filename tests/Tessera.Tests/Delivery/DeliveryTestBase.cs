@@ -76,6 +76,17 @@ public abstract class DeliveryTestBase(Backend backend, PostgresServer postgres)
         }
     }
 
+    /// <summary>
+    /// Waits until the server's dispatcher has finished two more polls: the second started after this call, so it saw
+    /// every change made before it, and what it did not send no later poll will either (until the clock moves).
+    /// </summary>
+    protected static async Task PollsPassAsync(TesseraInstance server)
+    {
+        var dispatcher = server.Services.GetRequiredService<OutboxDispatcher>();
+        var target = dispatcher.PollsCompleted + 2;
+        await EventuallyAsync(() => Task.FromResult(dispatcher.PollsCompleted >= target), "two more outbox polls");
+    }
+
     protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 10)
     {
         var clock = Stopwatch.StartNew();

@@ -22,7 +22,7 @@ public abstract class OutboxRecoveryTests(Backend backend, PostgresServer postgr
         var first = await StartServerAsync(FastPoll);
         var (environment, _, _) = await first.CreateEnvironmentAsync();
         var id = await EnqueueAsync(first, environment.Id, OutboxChannel.Sms, "+15555550100", Passcode("482913"), InTenMinutes);
-        await Task.Delay(400, TestContext.Current.CancellationToken);
+        await PollsPassAsync(first);
         var waiting = await RowAsync(first, id);
         Assert.Equal(OutboxStatus.Pending, waiting.Status);
         Assert.Equal(0, waiting.Attempts);
@@ -49,7 +49,7 @@ public abstract class OutboxRecoveryTests(Backend backend, PostgresServer postgr
         await StopServerAsync(first);
 
         var second = await StartServerAsync(FastPoll, twilio.Settings);
-        await Task.Delay(400, TestContext.Current.CancellationToken);
+        await PollsPassAsync(second);
         Assert.Empty(twilio.Requests);
         Assert.Equal("crashed-instance", (await RowAsync(second, id)).LockedBy);
 
@@ -79,8 +79,9 @@ public abstract class OutboxRecoveryTests(Backend backend, PostgresServer postgr
         var servers = await Task.WhenAll(StartServerAsync(FastPoll, twilio.Settings), StartServerAsync(FastPoll, twilio.Settings));
 
         await EventuallyAsync(async () => await servers[0].WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Sent, TestContext.Current.CancellationToken)) == count,
-            $"all {count} messages to be sent", seconds: 20);
-        await Task.Delay(300, TestContext.Current.CancellationToken); // a late duplicate would show up here
+            $"all {count} messages to be sent", seconds: 60);
+        // A duplicate would be sent by a poll still to come: let each instance finish two more.
+        await Task.WhenAll(servers.Select(s => PollsPassAsync(s)));
         var requests = twilio.Requests;
         Assert.Equal(count, requests.Count);
         Assert.Equal(count, requests.Select(r => r.Form["To"]).Distinct().Count());

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Delivery;
 using Tessera.Tests.Infrastructure;
 using Xunit;
@@ -78,10 +79,10 @@ public abstract class SmsDeliveryTests(Backend backend, PostgresServer postgres)
         Assert.Null(first.LockedUntil);
 
         // Not due yet: polls come and go without a second request.
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await PollsPassAsync(server);
         Assert.Single(twilio.Requests);
         Clock.Set(first.NextAttemptAt.AddMilliseconds(-1));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await PollsPassAsync(server);
         Assert.Single(twilio.Requests);
 
         Clock.Set(first.NextAttemptAt);
@@ -120,7 +121,7 @@ public abstract class SmsDeliveryTests(Backend backend, PostgresServer postgres)
         Assert.Null(dead.SentAt);
 
         Clock.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(400, TestContext.Current.CancellationToken);
+        await PollsPassAsync(server);
         Assert.Equal(3, twilio.Requests.Count);
     }
 
@@ -162,13 +163,15 @@ public abstract class SmsDeliveryTests(Backend backend, PostgresServer postgres)
     public async Task AFreshMessageWakesTheDispatcherWithoutWaitingForThePoll()
     {
         var twilio = await OwnAsync(FakeTwilio.StartAsync());
-        var server = await StartServerAsync(twilio.Settings, new Dictionary<string, string?> { ["Delivery:PollInterval"] = "00:01:00" });
+        var server = await StartServerAsync(twilio.Settings, new Dictionary<string, string?> { ["Delivery:PollInterval"] = "00:05:00" });
         var (environment, _, _) = await server.CreateEnvironmentAsync();
-        await Task.Delay(300, TestContext.Current.CancellationToken); // past the dispatcher's first (empty) poll
+        // The first poll, at start, finds nothing; the next one is minutes away.
+        var dispatcher = server.Services.GetRequiredService<OutboxDispatcher>();
+        await EventuallyAsync(() => Task.FromResult(dispatcher.PollsCompleted >= 1), "the dispatcher's first poll");
 
         var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Sms, Phone, Passcode("482913"), InTenMinutes);
 
-        await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent, "the woken dispatcher to send", seconds: 5);
+        await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent, "the woken dispatcher to send", seconds: 60);
         Assert.Single(twilio.Requests);
     }
 }
