@@ -247,18 +247,11 @@ public static class TesseraCli
 
     private static IEnumerable<string> ConfigArgs(ParseResult parse) => parse.UnmatchedTokens;
 
+    /// <summary>Runs a command on the database (<see cref="DatabaseHost"/>), migrated first when that is configured.</summary>
     internal static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken, bool migrateFirst = true)
     {
-        var builder = Program.CreateBuilder(ConfigArgs(parse).ToArray());
-        // A command's stdout is its answer (often --json): logs go to stderr, warnings and worse only.
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning);
-        // EF logs its probe of a not-yet-created migrations table on a new database as a failed command; a real
-        // failure still ends the command with its exception.
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
-        await using var app = Program.BuildApp(builder);
-        await using var scope = app.Services.CreateAsyncScope();
+        using var host = DatabaseHost.Build(ConfigArgs(parse).ToArray());
+        await using var scope = host.Services.CreateAsyncScope();
         try
         {
             if (migrateFirst) await MigrateIfEmbeddedAsync(scope.ServiceProvider, cancellationToken);
