@@ -17,12 +17,7 @@ public static partial class Program
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        // appsettings.json comes from the working directory when it has one, else from beside the executable,
-        // so `dotnet run --project src/Tessera` from the repository root gets the shipped defaults.
-        var contentRoot = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
-            ? Directory.GetCurrentDirectory()
-            : AppContext.BaseDirectory;
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot() });
         builder.Services
             .AddTesseraDatabase()
             .AddHostedService<DatabaseStartup>()
@@ -32,7 +27,11 @@ public static partial class Program
             .AddTesseraPasscodes()
             .AddTesseraDelivery()
             .AddTesseraFinancialData()
-            .AddTesseraAdmin()
+            .AddTesseraEnvironments()
+            .AddTesseraApiKeys()
+            .AddTesseraClients()
+            .AddTesseraSelfSigned()
+            .AddTesseraAudit()
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
@@ -61,4 +60,12 @@ public static partial class Program
         app.MapWebhooksApi();
         return app;
     }
+
+    /// <summary>
+    /// Where appsettings.json is read from: the working directory when it has one, else beside the executable, so
+    /// `dotnet run --project src/Tessera` from the repository root gets the shipped defaults.
+    /// </summary>
+    internal static string ContentRoot() => File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"))
+        ? Directory.GetCurrentDirectory()
+        : AppContext.BaseDirectory;
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
-using Tessera.Environments;
 using Tessera.FinancialData;
 using Tessera.Profiles;
 
@@ -15,12 +14,10 @@ internal static class ImportCommands
         var file = new Argument<FileInfo>("file") { Description = "A JSON array of records, or NDJSON (.ndjson/.jsonl, or any file not starting with '[')" };
         var environment = new Option<string>("--environment") { Description = "Environment id or name", Required = true };
         var command = new Command("import", "Import connections, accounts, balances and transactions from a file, upserted by uuid") { file, environment };
-        command.SetAction((parse, ct) => TesseraCli.WithServicesAsync(parse, async (services, cancellationToken) =>
+        command.SetAction((parse, ct) => TesseraCli.WithEnvironmentAsync(parse, parse.GetValue(environment)!, async (services, env, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists) return TesseraCli.Fail($"No file '{path.FullName}'.");
-            var env = await services.GetRequiredService<EnvironmentAdmin>().FindAsync(parse.GetValue(environment)!, cancellationToken);
-            if (env is null) return TesseraCli.Fail($"No environment '{parse.GetValue(environment)}'.");
 
             await using var stream = new FileStream(path.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
             var format = FormatOf(path, stream);
@@ -63,10 +60,8 @@ internal static class ImportCommands
         var profile = new Option<string>("--profile") { Description = "Profile id (p_…) or uuid", Required = true };
         var environment = new Option<string>("--environment") { Description = "Environment id or name (SANDBOX only)", Required = true };
         var command = new Command("mock-bank", "Give a sandbox profile a mock bank connection with a year of realistic data") { profile, environment };
-        command.SetAction((parse, ct) => TesseraCli.WithServicesAsync(parse, async (services, cancellationToken) =>
+        command.SetAction((parse, ct) => TesseraCli.WithEnvironmentAsync(parse, parse.GetValue(environment)!, async (services, env, cancellationToken) =>
         {
-            var env = await services.GetRequiredService<EnvironmentAdmin>().FindAsync(parse.GetValue(environment)!, cancellationToken);
-            if (env is null) return TesseraCli.Fail($"No environment '{parse.GetValue(environment)}'.");
             var found = await services.GetRequiredService<ProfileStore>().FindAsync(env.Id, parse.GetValue(profile)!, cancellationToken);
             if (found is null) return TesseraCli.Fail($"No profile '{parse.GetValue(profile)}' in {env.Name}.");
             Connection connection;

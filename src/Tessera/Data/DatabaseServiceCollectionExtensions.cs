@@ -39,6 +39,9 @@ public static class DatabaseServiceCollectionExtensions
             options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
         services.AddSingleton<DatabaseMigrator>();
+        // The hot write paths' units (IWriteUnit): group commit on SQLite, pipelined batches on PostgreSQL.
+        services.AddSingleton<SqliteGroupCommit>();
+        services.AddScoped<WriteUnits>();
         return services;
     }
 

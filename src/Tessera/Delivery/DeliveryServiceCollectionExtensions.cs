@@ -5,7 +5,7 @@ using Tessera.Delivery;
 
 namespace Tessera;
 
-/// <remarks>In the root namespace, like <see cref="ServiceRegistration"/>, so Program.cs needs no extra using.</remarks>
+/// <remarks>In the root namespace, like the other features' AddXxx, so Program.cs needs no extra using.</remarks>
 public static class DeliveryServiceCollectionExtensions
 {
     /// <summary>

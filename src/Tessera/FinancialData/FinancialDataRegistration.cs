@@ -2,7 +2,7 @@ using Tessera.FinancialData;
 
 namespace Tessera;
 
-/// <remarks>In the root namespace, like <see cref="ServiceRegistration"/>, so Program.cs needs no extra using.</remarks>
+/// <remarks>In the root namespace, so Program.cs needs no extra using.</remarks>
 public static class FinancialDataRegistration
 {
     /// <summary>The import pipeline (<c>Import</c> options) and the sandbox mock bank.</summary>

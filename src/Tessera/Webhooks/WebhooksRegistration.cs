@@ -3,7 +3,7 @@ using Tessera.Webhooks;
 
 namespace Tessera;
 
-/// <remarks>In the root namespace, like <see cref="ServiceRegistration"/>, so Program.cs needs no extra using.</remarks>
+/// <remarks>In the root namespace, like the other features' AddXxx, so Program.cs needs no extra using.</remarks>
 public static class WebhooksRegistration
 {
     /// <summary>Webhook subscriptions and the dispatcher that delivers events to them (<c>Webhooks</c> options).</summary>

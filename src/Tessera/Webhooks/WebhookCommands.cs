@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Cli;
 using Tessera.Data;
-using Tessera.Webhooks;
 
-namespace Tessera.Cli;
+namespace Tessera.Webhooks;
 
 /// <summary><c>tessera webhooks deliveries --subscription ID</c>: what was sent to a webhook, and how each attempt went.</summary>
 internal static class WebhookCommands

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Tessera.ApiKeys;
+using Tessera.Cli;
 using Tessera.Data;
-using Tessera.Delivery;
 using Tessera.Environments;
 
-namespace Tessera.Cli;
+namespace Tessera.Delivery;
 
 /// <summary><c>tessera outbox</c>: what Tessera sent, or captured, per environment.</summary>
 internal static class OutboxCommands
@@ -15,16 +15,14 @@ internal static class OutboxCommands
         var environment = new Option<string>("--environment") { Description = "Environment id or name", Required = true };
         var limit = new Option<int>("--limit") { Description = "How many, newest first", DefaultValueFactory = _ => 20 };
         var list = new Command("list", "List outbox messages; for a sandbox environment, with their text (to read a passcode)") { environment, limit };
-        list.SetAction((parse, ct) => TesseraCli.WithServicesAsync(parse, async (services, cancellationToken) =>
+        list.SetAction((parse, ct) => TesseraCli.WithEnvironmentAsync(parse, parse.GetValue(environment)!, async (services, env, cancellationToken) =>
         {
-            var env = await services.GetRequiredService<EnvironmentAdmin>().FindAsync(parse.GetValue(environment)!, cancellationToken);
-            if (env is null) return TesseraCli.Fail($"No environment '{parse.GetValue(environment)}'.");
             var db = services.GetRequiredService<TesseraDbContext>();
             var rows = await db.OutboxMessages.AsNoTracking().Where(m => m.EnvironmentId == env.Id)
                 .OrderByDescending(m => m.CreatedAt).Take(Math.Clamp(parse.GetValue(limit), 1, 10_000)).ToListAsync(cancellationToken);
 
             // Only a sandbox shows what a message says: anywhere else it is a live passcode for a real person.
-            var outbox = services.GetRequiredService<Delivery.Outbox>();
+            var outbox = services.GetRequiredService<Outbox>();
             var showContent = env.Mode == EnvironmentMode.Sandbox;
             var views = rows.Select(m => (Message: m, Content: showContent ? Read(outbox, m) : null)).ToList();
 
@@ -70,7 +68,7 @@ internal static class OutboxCommands
         return view;
     }
 
-    private static MessageContent? Read(Delivery.Outbox outbox, OutboxMessage message)
+    private static MessageContent? Read(Outbox outbox, OutboxMessage message)
     {
         try { return outbox.Read(message); }
         catch (System.Security.Cryptography.CryptographicException) { return new MessageContent("(unreadable: another master key?)", "(unreadable: another master key?)", null); }
