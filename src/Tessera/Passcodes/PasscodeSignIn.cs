@@ -183,15 +183,27 @@ public sealed class PasscodeSignIn(
     {
         var environmentId = caller.Environment.Id;
         unit.Lock(caller.IdentifierLockKey, exclusive: true);
-        // As in identify: the hour's start is taken before the lock, the deciding clock after it.
-        var (state, codeHash, holderUuid) = (await unit.ReadAsync(
-            PasscodeStatements.Answer(caller.Client.Strategy, environmentId, caller.Identifier, ClientNetwork.Of(caller.Ip), clock.GetUtcNow().UtcDateTime.AddHours(-1), _options),
-            PasscodeStatements.ReadAnswer))[0];
+        AnswerState state;
+        Guid holderUuid;
+        var matches = false;
+        if (sandboxCode)
+        {
+            // The sandbox code needs no challenge and spends no budget: only who holds the identifier matters.
+            var holders = await unit.ReadAsync(PasscodeStatements.Holder(caller.Client.Strategy, environmentId, caller.Identifier), PasscodeStatements.ReadHolder);
+            state = new AnswerState(0, null, 0, null, null, holders.Count == 0 ? null : holders[0].Holder);
+            holderUuid = holders.Count == 0 ? Guid.Empty : holders[0].Uuid;
+        }
+        else
+        {
+            // As in identify: the hour's start is taken before the lock, the deciding clock after it.
+            byte[]? codeHash;
+            (state, codeHash, holderUuid) = (await unit.ReadAsync(
+                PasscodeStatements.Answer(caller.Client.Strategy, environmentId, caller.Identifier, ClientNetwork.Of(caller.Ip), clock.GetUtcNow().UtcDateTime.AddHours(-1), _options),
+                PasscodeStatements.ReadAnswer))[0];
+            // Hash even when there is nothing to compare against, so timing does not tell whether a challenge exists.
+            matches = hasher.Matches(state.Newest?.Id ?? Guid.Empty, passcode, codeHash ?? new byte[32]) && state.Newest is not null;
+        }
         var now = clock.GetUtcNow().UtcDateTime;
-        // The sandbox code needs no challenge and spends no budget.
-        if (sandboxCode) state = new AnswerState(0, null, 0, null, null, state.Holder);
-        // Hash even when there is nothing to compare against, so timing does not tell whether a challenge exists.
-        var matches = hasher.Matches(state.Newest?.Id ?? Guid.Empty, passcode, codeHash ?? new byte[32]) && !sandboxCode && state.Newest is not null;
         var decision = DecideAnswer(state, matches, sandboxCode, caller.Rules, _options, now);
 
         if (state.Newest is { } newest)
