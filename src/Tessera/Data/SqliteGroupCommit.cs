@@ -53,7 +53,10 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         EnsureStarted();
         var unit = new Unit<T>(writer =>
         {
-            var pending = work(new SqliteWriteUnit(writer, types));
+            var writeUnit = new SqliteWriteUnit(writer, types);
+            var pending = work(writeUnit);
+            // Whatever the unit does after this point would run outside the gate: it may do nothing more.
+            writeUnit.Close();
             if (!pending.IsCompleted) throw new InvalidOperationException("A group-commit unit awaited something other than its own statements.");
             return pending.GetAwaiter().GetResult();
         }, cancellationToken);

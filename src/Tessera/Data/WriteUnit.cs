@@ -48,6 +48,8 @@ public sealed class WriteUnits(TesseraDbContext db, SqliteGroupCommit groupCommi
 
 internal sealed class SqliteWriteUnit(SqliteWriter writer, StoreTypes types) : IWriteUnit
 {
+    private bool _closed;
+
     public StoreTypes Types => types;
     public bool RunsConcurrently => false;
 
@@ -57,13 +59,18 @@ internal sealed class SqliteWriteUnit(SqliteWriter writer, StoreTypes types) : I
 
     public ValueTask<List<T>> ReadAsync<T>(Sql query, Func<DbDataReader, T> row)
     {
-        using var reader = writer.Query(query, types);
+        using var reader = Writer.Query(query, types);
         var rows = new List<T>();
         while (reader.Read()) rows.Add(row(reader));
         return ValueTask.FromResult(rows);
     }
 
-    public void Execute(Sql statement) => writer.Execute(statement, types);
+    public void Execute(Sql statement) => Writer.Execute(statement, types);
+
+    /// <summary>The unit's turn is over: the connection belongs to the next unit.</summary>
+    public void Close() => _closed = true;
+
+    private SqliteWriter Writer => _closed ? throw new InvalidOperationException("This unit's turn at the SQLite writer is over.") : writer;
 }
 
 /// <summary>

@@ -53,16 +53,29 @@ public sealed class SqliteGroupCommitTests(PostgresServer postgres) : TesseraTes
     [Fact]
     public async Task AUnitThatAwaitsSomethingElseFailsAloneWithNothingWritten()
     {
-        var never = new TaskCompletionSource();
+        var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lateRefused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var waiting = GroupCommit.RunAsync(await TypesAsync(), async unit =>
         {
             unit.Execute(new Sql("CREATE TABLE IF NOT EXISTS group_commit_scratch (value TEXT NOT NULL)"));
             unit.Execute(new Sql("INSERT INTO group_commit_scratch (value) VALUES (@value)", ("value", "waited")));
-            await never.Task;
+            await resumed.Task;
+            // Outside its turn now: a statement here would run outside the gate, on another unit's transaction.
+            try
+            {
+                unit.Execute(new Sql("INSERT INTO group_commit_scratch (value) VALUES (@value)", ("value", "late")));
+            }
+            catch (InvalidOperationException)
+            {
+                lateRefused.SetResult();
+                throw;
+            }
             return 1;
         }, TestContext.Current.CancellationToken);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => waiting);
+        resumed.SetResult();
+        await lateRefused.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Equal(1, await InsertAsync("fine"));
         Assert.Equal(["fine"], await ScratchValuesAsync());
     }
