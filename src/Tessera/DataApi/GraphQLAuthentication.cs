@@ -5,7 +5,7 @@ using Tessera.Data;
 using Tessera.Http;
 using Tessera.Sessions;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Authenticates a GraphQL request before any GraphQL runs: <c>Bearer &lt;session token&gt;</c> (that profile), or,

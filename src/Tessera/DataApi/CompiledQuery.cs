@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// An EF Core compiled query, compiled once per model: a compiled query may only run against the model it was
