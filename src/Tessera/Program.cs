@@ -2,7 +2,7 @@ using Tessera;
 using Tessera.ApiKeys;
 using Tessera.Cli;
 using Tessera.Data;
-using Tessera.GraphQL;
+using Tessera.DataApi;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Tessera.GraphQL;
+using Tessera.DataApi;
 using Tessera.GraphQL.Types;
 
 namespace Tessera.Cli;

@@ -5,7 +5,7 @@ using Tessera.Profiles;
 namespace Tessera.FinancialData;
 
 /// <summary>An account at an institution, reached through one connection.</summary>
-public sealed class Account
+public sealed class Account : IImportedRow
 {
     public const string IdPrefix = "acct_";
 

@@ -8,7 +8,7 @@ namespace Tessera.FinancialData;
 /// One observation of an account's balance; the account's balance is its latest. Amounts are minor units of the
 /// account's currency (cents), signed: liabilities (credit cards, loans) carry negative balances.
 /// </summary>
-public sealed class Balance
+public sealed class Balance : IImportedRow
 {
     public const string IdPrefix = "bal_";
 

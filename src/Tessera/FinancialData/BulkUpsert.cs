@@ -10,8 +10,9 @@ namespace Tessera.FinancialData;
 /// <summary>
 /// A multi-row <c>INSERT ... ON CONFLICT (environment_id, uuid) DO UPDATE ... RETURNING id, uuid</c>, the same
 /// statement on SQLite (3.35+) and PostgreSQL: change tracking costs more than the database for 100k rows.
-/// Parameters are made by EF's own type mapping of each property, so values are stored exactly as EF stores them
-/// (enums as names, UTC timestamps, SQLite's text Guids and dates).
+/// Rows are entity objects; each column's value is read with EF's getter of the property and bound with EF's own type
+/// mapping of it, so values are stored exactly as EF stores them (enums as names, UTC timestamps, SQLite's text Guids
+/// and dates).
 /// <list type="bullet">
 /// <item>An existing row keeps its id and created_at; updated_at moves only when a value changed, so re-sending a
 /// batch changes nothing.</item>
@@ -19,7 +20,7 @@ namespace Tessera.FinancialData;
 /// from the returned rows: the caller reports it.</item>
 /// </list>
 /// </summary>
-internal sealed class BulkUpsert
+internal sealed class BulkUpsert<TEntity> where TEntity : class
 {
     // Immutable once written: identity, ownership and creation time.
     private static readonly HashSet<string> Fixed = ["Id", "EnvironmentId", "ProfileId", "Uuid", "CreatedAt", "UpdatedAt"];
@@ -27,6 +28,7 @@ internal sealed class BulkUpsert
     private readonly string _table;
     private readonly IProperty[] _properties;
     private readonly RelationalTypeMapping[] _mappings;
+    private readonly IClrPropertyGetter[] _getters;
     private readonly string _columns;
     private readonly string _conflictClause;
     private readonly bool _positional;
@@ -39,13 +41,16 @@ internal sealed class BulkUpsert
     private const int MaxParametersSqlite = 200;
     private const int MaxParametersPostgres = 32_000;
 
-    public BulkUpsert(TesseraDbContext db, Type entity, string[] propertyNames)
+    /// <param name="propertyNames">The properties written: an unlisted column keeps its stored value on update and its default on insert.</param>
+    public BulkUpsert(TesseraDbContext db, string[] propertyNames)
     {
+        var entity = typeof(TEntity);
         var type = db.Model.FindEntityType(entity) ?? throw new InvalidOperationException($"{entity} is not mapped.");
         _table = type.GetTableName()!;
         var table = StoreObjectIdentifier.Table(_table, type.GetSchema());
         _properties = propertyNames.Select(n => type.FindProperty(n) ?? throw new InvalidOperationException($"{entity}.{n} is not mapped.")).ToArray();
         _mappings = _properties.Select(p => (RelationalTypeMapping)p.GetRelationalTypeMapping()).ToArray();
+        _getters = _properties.Select(p => p.GetGetter()).ToArray();
         var names = _properties.Select(p => Quote(p.GetColumnName(table)!)).ToArray();
         _columns = string.Join(", ", names);
         _positional = db.Database.IsNpgsql();
@@ -61,11 +66,9 @@ internal sealed class BulkUpsert
             $" WHERE {target}.\"profile_id\" = excluded.\"profile_id\" RETURNING \"id\", \"uuid\"";
     }
 
-    public int Columns => _properties.Length;
-
-    /// <summary>Upserts <paramref name="rows"/> (values in the constructor's property order, uuids distinct).</summary>
+    /// <summary>Upserts <paramref name="rows"/> (uuids distinct).</summary>
     /// <returns>The id of every row written, by uuid.</returns>
-    public async Task<Dictionary<Guid, string>> ExecuteAsync(TesseraDbContext db, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, string>> ExecuteAsync(TesseraDbContext db, IReadOnlyList<TEntity> rows, CancellationToken cancellationToken)
     {
         var written = new Dictionary<Guid, string>(rows.Count);
         for (var offset = 0; offset < rows.Count; offset += _rowsPerStatement)
@@ -73,7 +76,7 @@ internal sealed class BulkUpsert
         return written;
     }
 
-    private async Task ExecuteAsync(TesseraDbContext db, IReadOnlyList<object?[]> rows, int offset, int count, Dictionary<Guid, string> written, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(TesseraDbContext db, IReadOnlyList<TEntity> rows, int offset, int count, Dictionary<Guid, string> written, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
@@ -93,7 +96,7 @@ internal sealed class BulkUpsert
                 // Npgsql binds positional parameters without rewriting the statement; SQLite wants names.
                 var name = _positional ? "" : "@p" + n;
                 sql.Append(_positional ? "$" + n : name);
-                command.Parameters.Add(_mappings[c].CreateParameter(command, name, rows[r][c], _properties[c].IsNullable));
+                command.Parameters.Add(_mappings[c].CreateParameter(command, name, _getters[c].GetClrValueUsingContainingEntity(rows[r]), _properties[c].IsNullable));
             }
             sql.Append(')');
         }

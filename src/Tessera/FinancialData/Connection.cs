@@ -5,7 +5,7 @@ using Tessera.Profiles;
 namespace Tessera.FinancialData;
 
 /// <summary>A link between a profile and one institution, through a provider (or an import), holding accounts.</summary>
-public sealed class Connection
+public sealed class Connection : IImportedRow
 {
     public const string IdPrefix = "conn_";
 

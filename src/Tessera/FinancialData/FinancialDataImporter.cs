@@ -9,6 +9,15 @@ namespace Tessera.FinancialData;
 /// <summary>One record of an import stream: its position, and its JSON or why it could not be read.</summary>
 public readonly record struct ImportSourceRecord(int Index, JsonElement Element, string? Error = null);
 
+/// <summary>What the importer and its webhook events read of every row it writes, whatever the table.</summary>
+internal interface IImportedRow
+{
+    string Id { get; }
+    string EnvironmentId { get; }
+    string ProfileId { get; }
+    Guid? Uuid { get; }
+}
+
 /// <summary>What an import did: records written per type, and the records rejected with why.</summary>
 public sealed record ImportResult(IReadOnlyDictionary<string, int> Imported, int Failed, IReadOnlyList<ImportError> Errors, bool ErrorsTruncated, ImportAbort? Abort);
 
@@ -222,17 +231,21 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
     private async Task WriteConnectionsAsync(Run run, List<ParsedRecord> records, DateTime now, int[] counts, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return;
-        var rows = new Rows();
+        var rows = new Rows<Connection>();
         foreach (var record in records)
         {
             if (NamedProfile(run, record) is not { } profileId) continue;
             var f = (ConnectionFields)record.Fields;
-            Add(rows, run, record, [Ids.New(Connection.IdPrefix), run.EnvironmentId, profileId, record.Uuid, f.Provider, f.Status,
-                f.InstitutionId, f.InstitutionName, f.InstitutionLogoUrl, f.MetadataJson, now, now]);
+            Add(rows, run, record, new Connection
+            {
+                Id = Ids.New(Connection.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, Uuid = record.Uuid,
+                Provider = f.Provider, Status = f.Status, InstitutionId = f.InstitutionId, InstitutionName = f.InstitutionName,
+                InstitutionLogoUrl = f.InstitutionLogoUrl, MetadataJson = f.MetadataJson, CreatedAt = now, UpdatedAt = now,
+            });
         }
-        await UpsertAsync(run, rows, new BulkUpsert(db, typeof(Connection), ConnectionColumns), counts, cancellationToken, (record, id, values) =>
+        await UpsertAsync(run, rows, new BulkUpsert<Connection>(db, ConnectionColumns), counts, cancellationToken, (record, id, connection) =>
         {
-            var parent = new Parent(id, (string)values[2]!, null);
+            var parent = new Parent(id, connection.ProfileId, null);
             run.ConnectionsById[id] = parent;
             run.ConnectionsByUuid[record.Uuid] = parent;
         });
@@ -245,18 +258,22 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             (ids, uuids) => db.Connections.AsNoTracking()
                 .Where(c => c.EnvironmentId == run.EnvironmentId && (ids.Contains(c.Id) || uuids.Contains(c.Uuid)))
                 .Select(c => new LoadedParent(c.Id, c.Uuid, c.ProfileId, null)), cancellationToken);
-        var rows = new Rows();
+        var rows = new Rows<Account>();
         foreach (var record in records)
         {
             if (FindParent(run, record, run.ConnectionsById, run.ConnectionsByUuid, "connection") is not { } connection) continue;
             if (ChildProfile(run, record, connection, "connection") is not { } profileId) continue;
             var f = (AccountFields)record.Fields;
-            Add(rows, run, record, [Ids.New(Account.IdPrefix), run.EnvironmentId, profileId, connection.Id, record.Uuid, f.Name, f.Mask, f.Type, f.Kind, f.State,
-                f.CurrencyCode, f.Verified, f.MetadataJson, now, now]);
+            Add(rows, run, record, new Account
+            {
+                Id = Ids.New(Account.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, ConnectionId = connection.Id, Uuid = record.Uuid,
+                Name = f.Name, Mask = f.Mask, Type = f.Type, Kind = f.Kind, State = f.State, CurrencyCode = f.CurrencyCode, Verified = f.Verified,
+                MetadataJson = f.MetadataJson, CreatedAt = now, UpdatedAt = now,
+            });
         }
-        await UpsertAsync(run, rows, new BulkUpsert(db, typeof(Account), AccountColumns), counts, cancellationToken, (record, id, values) =>
+        await UpsertAsync(run, rows, new BulkUpsert<Account>(db, AccountColumns), counts, cancellationToken, (record, id, account) =>
         {
-            var parent = new Parent(id, (string)values[2]!, (string)values[10]!);
+            var parent = new Parent(id, account.ProfileId, account.CurrencyCode);
             run.AccountsById[id] = parent;
             run.AccountsByUuid[record.Uuid] = parent;
         });
@@ -269,23 +286,32 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             (ids, uuids) => db.Accounts.AsNoTracking()
                 .Where(a => a.EnvironmentId == run.EnvironmentId && (ids.Contains(a.Id) || uuids.Contains(a.Uuid)))
                 .Select(a => new LoadedParent(a.Id, a.Uuid, a.ProfileId, a.CurrencyCode)), cancellationToken);
-        var balances = new Rows();
-        var transactions = new Rows();
+        var balances = new Rows<Balance>();
+        var transactions = new Rows<Transaction>();
         foreach (var record in records)
         {
             if (FindParent(run, record, run.AccountsById, run.AccountsByUuid, "account") is not { } account) continue;
             if (ChildProfile(run, record, account, "account") is not { } profileId) continue;
             if (record.Fields is BalanceFields b)
-                Add(balances, run, record, [Ids.New(Balance.IdPrefix), run.EnvironmentId, profileId, account.Id, record.Uuid, b.At, b.Current, b.Available, b.CreditLimit, now, now]);
+                Add(balances, run, record, new Balance
+                {
+                    Id = Ids.New(Balance.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
+                    At = b.At, Current = b.Current, Available = b.Available, CreditLimit = b.CreditLimit, CreatedAt = now, UpdatedAt = now,
+                });
             else
             {
                 var t = (TransactionFields)record.Fields;
-                Add(transactions, run, record, [Ids.New(Transaction.IdPrefix), run.EnvironmentId, profileId, account.Id, record.Uuid, t.Date, t.Description, t.Amount,
-                    t.CurrencyCode ?? account.CurrencyCode ?? "USD", t.EntryType, t.Status, t.MerchantId, t.MerchantName, t.MetadataJson, now, now]);
+                Add(transactions, run, record, new Transaction
+                {
+                    Id = Ids.New(Transaction.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
+                    Date = t.Date, Description = t.Description, Amount = t.Amount, CurrencyCode = t.CurrencyCode ?? account.CurrencyCode ?? "USD",
+                    EntryType = t.EntryType, Status = t.Status, MerchantId = t.MerchantId, MerchantName = t.MerchantName, MetadataJson = t.MetadataJson,
+                    CreatedAt = now, UpdatedAt = now,
+                });
             }
         }
-        await UpsertAsync(run, balances, new BulkUpsert(db, typeof(Balance), BalanceColumns), counts, cancellationToken, null);
-        await UpsertAsync(run, transactions, new BulkUpsert(db, typeof(Transaction), TransactionColumns), counts, cancellationToken, null);
+        await UpsertAsync(run, balances, new BulkUpsert<Balance>(db, BalanceColumns), counts, cancellationToken, null);
+        await UpsertAsync(run, transactions, new BulkUpsert<Transaction>(db, TransactionColumns), counts, cancellationToken, null);
     }
 
     private sealed record LoadedParent(string Id, Guid? Uuid, string ProfileId, string? CurrencyCode);
@@ -319,51 +345,52 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
     }
 
     /// <summary>Rows of one table; records sharing a uuid share a row (the last one's values win).</summary>
-    private sealed class Rows
+    private sealed class Rows<TEntity> where TEntity : class, IImportedRow
     {
         private readonly Dictionary<Guid, int> _byUuid = [];
-        public List<object?[]> Values { get; } = [];
+        public List<TEntity> Values { get; } = [];
         public List<List<ParsedRecord>> Records { get; } = [];
 
         /// <returns>False when an earlier record of the same statement has the uuid for another profile.</returns>
-        public bool Add(ParsedRecord record, object?[] values)
+        public bool Add(ParsedRecord record, TEntity row)
         {
-            if (_byUuid.TryGetValue(record.Uuid, out var row))
+            if (_byUuid.TryGetValue(record.Uuid, out var index))
             {
-                // Column 2 is profile_id in every table: a uuid never moves between profiles, within a batch either.
-                if (!Equals(Values[row][2], values[2])) return false;
-                values[0] = Values[row][0];
-                Values[row] = values;
-                Records[row].Add(record);
+                // A uuid never moves between profiles, within a batch either.
+                if (Values[index].ProfileId != row.ProfileId) return false;
+                Values[index] = row;
+                Records[index].Add(record);
                 return true;
             }
             _byUuid[record.Uuid] = Values.Count;
-            Values.Add(values);
+            Values.Add(row);
             Records.Add([record]);
             return true;
         }
     }
 
-    private static void Add(Rows rows, Run run, ParsedRecord record, object?[] values)
+    private static void Add<TEntity>(Rows<TEntity> rows, Run run, ParsedRecord record, TEntity row) where TEntity : class, IImportedRow
     {
-        if (!rows.Add(record, values))
+        if (!rows.Add(record, row))
             run.Reject(record, "uuid", $"is already the uuid of another profile's {record.TypeName} in this batch");
     }
 
-    private async Task UpsertAsync(Run run, Rows rows, BulkUpsert upsert, int[] counts, CancellationToken cancellationToken, Action<ParsedRecord, string, object?[]>? onWritten)
+    private async Task UpsertAsync<TEntity>(Run run, Rows<TEntity> rows, BulkUpsert<TEntity> upsert, int[] counts, CancellationToken cancellationToken,
+        Action<ParsedRecord, string, TEntity>? onWritten) where TEntity : class, IImportedRow
     {
         if (rows.Values.Count == 0) return;
         var written = await upsert.ExecuteAsync(db, rows.Values, cancellationToken);
         for (var i = 0; i < rows.Values.Count; i++)
         {
-            if (written.TryGetValue(rows.Records[i][0].Uuid, out var rowId)) run.Events.Written(db, rows.Records[i][0].Type, rows.Values[i], rowId, clock.GetUtcNow().UtcDateTime);
+            var row = rows.Values[i];
+            if (written.TryGetValue(rows.Records[i][0].Uuid, out var rowId)) run.Events.Written(db, row, rowId, clock.GetUtcNow().UtcDateTime);
             foreach (var record in rows.Records[i])
             {
                 if (written.TryGetValue(record.Uuid, out var id))
                 {
                     counts[(int)record.Type]++;
-                    run.ProfilesWrittenInChunk.Add((string)rows.Values[i][2]!); // profile_id, column 2 of every table
-                    onWritten?.Invoke(record, id, rows.Values[i]);
+                    run.ProfilesWrittenInChunk.Add(row.ProfileId);
+                    onWritten?.Invoke(record, id, row);
                 }
                 else run.Reject(record, "uuid", $"is already the uuid of another profile's {record.TypeName} in this environment");
             }

@@ -8,7 +8,7 @@ namespace Tessera.FinancialData;
 /// A movement of money on an account. <see cref="Amount"/> is exact: minor units (cents) as a 64-bit integer,
 /// never negative; the direction is <see cref="EntryType"/>.
 /// </summary>
-public sealed class Transaction
+public sealed class Transaction : IImportedRow
 {
     public const string IdPrefix = "txn_";
 

@@ -6,6 +6,9 @@ namespace Tessera.SelfSigned;
 /// </summary>
 public sealed class SigningSecret
 {
+    /// <summary>Every secret id starts with it: a token whose <c>kid</c> does is self-signed.</summary>
+    public const string IdPrefix = "ss_";
+
     public required string Id { get; init; }
     public required string EnvironmentId { get; init; }
     public required byte[] ProtectedSecret { get; init; }

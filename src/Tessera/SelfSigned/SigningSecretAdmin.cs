@@ -19,7 +19,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
     {
         // 43 base62 characters: over 256 random bits.
         var value = Ids.NewSecret(SecretPrefix);
-        var id = Ids.New(SessionTokenVerifier.SelfSignedPrefix);
+        var id = Ids.New(SigningSecret.IdPrefix);
         var secret = new SigningSecret
         {
             Id = id,
@@ -50,7 +50,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
             Subject = id,
             CreatedAt = now,
             // Past this, every token the secret could have signed before now has expired.
-            ExpiresAt = now + SessionTokenVerifier.SelfSignedMaxLifetime + tokenOptions.Value.ClockSkew,
+            ExpiresAt = now + SelfSignedClaims.MaxLifetime + tokenOptions.Value.ClockSkew,
         };
         db.Revocations.Add(revocation);
         audit.Record(AuditActions.SigningSecretRevoked, "cli", secret.EnvironmentId, subject: id);

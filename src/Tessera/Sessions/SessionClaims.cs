@@ -1,3 +1,5 @@
+using Tessera.SelfSigned;
+
 namespace Tessera.Sessions;
 
 /// <summary>What a session token says, once verified (or before it is signed).</summary>
@@ -26,5 +28,5 @@ public sealed record SessionClaims
     /// <c>jti</c> (which has no session id of its own) its secret and profile, so such tokens never share one budget
     /// across profiles and customers.
     /// </summary>
-    public Guid RequestBudgetId => IsRevocable ? SessionId : SessionTokenVerifier.SelfSignedSessionId(IssuedBy, "\0profile " + ProfileId);
+    public Guid RequestBudgetId => IsRevocable ? SessionId : SelfSignedClaims.SessionId(IssuedBy, "\0profile " + ProfileId);
 }

@@ -21,28 +21,26 @@ public sealed class ImportEvents
     private readonly HashSet<string> _connectionsInChunk = new(StringComparer.Ordinal);
     private readonly HashSet<string> _accountsInChunk = new(StringComparer.Ordinal);
 
-    /// <summary>A row the upsert wrote: <paramref name="values"/> in the importer's column order, <paramref name="id"/> as returned.</summary>
-    public void Written(TesseraDbContext db, ImportRecordType type, object?[] values, string id, DateTime at)
+    /// <summary>A row the upsert wrote, as the importer offered it; <paramref name="id"/> as returned.</summary>
+    internal void Written(TesseraDbContext db, IImportedRow row, string id, DateTime at)
     {
-        var inserted = id == (string?)values[0];
-        var environmentId = (string)values[1]!;
-        var profileId = (string)values[2]!;
-        switch (type)
+        var inserted = id == row.Id;
+        switch (row)
         {
-            case ImportRecordType.Connection:
+            case Connection connection:
                 _connectionsInChunk.Add(id);
-                if (inserted) EventLog.Record(db, EventTypes.ConnectionCreated, environmentId, profileId, new { id, uuid = values[3] }, at);
+                if (inserted) EventLog.Record(db, EventTypes.ConnectionCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = connection.Uuid }, at);
                 break;
-            case ImportRecordType.Account:
-                _connectionsInChunk.Add((string)values[3]!);
-                if (inserted) EventLog.Record(db, EventTypes.AccountCreated, environmentId, profileId, new { id, uuid = values[4], connectionId = values[3] }, at);
+            case Account account:
+                _connectionsInChunk.Add(account.ConnectionId);
+                if (inserted) EventLog.Record(db, EventTypes.AccountCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = account.Uuid, connectionId = account.ConnectionId }, at);
                 break;
-            case ImportRecordType.Balance:
-                _accountsInChunk.Add((string)values[3]!);
-                if (inserted) EventLog.Record(db, EventTypes.BalanceCreated, environmentId, profileId, new { id, uuid = values[4], accountId = values[3] }, at);
+            case Balance balance:
+                _accountsInChunk.Add(balance.AccountId);
+                if (inserted) EventLog.Record(db, EventTypes.BalanceCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = balance.Uuid, accountId = balance.AccountId }, at);
                 break;
-            default:
-                _accountsInChunk.Add((string)values[3]!);
+            case Transaction transaction:
+                _accountsInChunk.Add(transaction.AccountId);
                 break;
         }
     }

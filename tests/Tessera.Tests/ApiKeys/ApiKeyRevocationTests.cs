@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.ApiKeys;
 using Tessera.Audit;
-using Tessera.Tests.GraphQL;
+using Tessera.Tests.DataApi;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 

@@ -9,9 +9,9 @@ using Xunit;
 namespace Tessera.Tests.Sessions;
 
 /// <summary>
-/// <see cref="SessionTokenVerifier.TryVerify"/>, the allocation-free check behind every session-token request: it must
-/// allocate nothing once the key, secret and profile are in memory, say what <c>VerifyAsync</c> says, and refuse what
-/// it refuses.
+/// The checks behind every session-token request (<see cref="SessionTokenVerifier.TryVerify(ReadOnlySpan{char}, out TokenVerification)"/>):
+/// they must allocate nothing once the key, secret and profile are in memory (the request then allocates only the claims
+/// it keeps, and a refusal nothing), say what <c>VerifyAsync</c> says, and refuse what it refuses.
 /// </summary>
 public abstract class AllocationFreeVerificationTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
 {
@@ -106,6 +106,24 @@ public abstract class AllocationFreeVerificationTests(Backend backend, PostgresS
         Assert.Equal(TokenRejection.Expired, (await Verifier.VerifyAsync(token, TestContext.Current.CancellationToken)).Rejection);
 
         static (TokenCheck, TokenRejection) Pick((TokenCheck Check, TokenRejection Rejection, SessionClaims? _) result) => (result.Check, result.Rejection);
+    }
+
+    [Fact]
+    public async Task TheRequestPathRefusesARevokedOrTamperedTokenWithoutAllocating()
+    {
+        var revoked = await IssueAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await Server.SendAsync(HttpMethod.Delete, "/v1/users/session", revoked)).StatusCode);
+        var parts = (await IssueAsync()).Split('.');
+        var tampered = parts[0] + "." + parts[1] + "." + (parts[2][0] == 'A' ? 'B' : 'A') + parts[2][1..];
+        foreach (var (token, why) in new[] { (revoked, TokenRejection.Revoked), (tampered, TokenRejection.Signature) })
+        {
+            var verifier = Verifier;
+            Assert.Equal(TokenCheck.Rejected, verifier.TryVerify(token, out var first));
+            Assert.Equal(why, first.Rejection);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++) verifier.TryVerify(token, out _);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
     }
 
     [Fact]

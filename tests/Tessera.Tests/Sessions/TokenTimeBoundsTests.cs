@@ -149,7 +149,7 @@ public abstract class TokenTimeBoundsTests(Backend backend, PostgresServer postg
         StartAtRealTime();
         var (id, key, uid) = await SelfSignedSetupAsync();
         var now = Clock.GetUtcNow().ToUnixTimeSeconds();
-        var day = (long)SessionTokenVerifier.SelfSignedMaxLifetime.TotalSeconds;
+        var day = (long)SelfSignedClaims.MaxLifetime.TotalSeconds;
         var header = $$"""{"alg":"HS256","typ":"JWT","kid":"{{id}}"}""";
         var fullDay = Sign(header, $$"""{"uid": "{{uid}}", "iat": {{now}}, "nbf": {{now}}, "exp": {{now + day}}}""", key, "HS256");
         Assert.Equal(HttpStatusCode.OK, (await Server.SendAsync(HttpMethod.Get, "/v1/users/session", fullDay)).StatusCode);

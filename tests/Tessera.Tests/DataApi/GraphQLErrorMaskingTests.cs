@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>
 /// Errors a client reads say what it did wrong, never what the server runs on: malformed cursors and oversized

@@ -2,11 +2,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 using Tessera.FinancialData;
+using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Types;
 using Tessera.Profiles;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// The data API's schema (<c>Schema.graphql</c>, embedded) bound to resolvers. Every root resolver filters by the
@@ -17,7 +18,7 @@ public static class TesseraGraphQLSchema
 {
     public static string Sdl()
     {
-        using var stream = typeof(TesseraGraphQLSchema).Assembly.GetManifestResourceStream("Tessera.GraphQL.Schema.graphql")
+        using var stream = typeof(TesseraGraphQLSchema).Assembly.GetManifestResourceStream("Tessera.DataApi.Schema.graphql")
             ?? throw new InvalidOperationException("Schema.graphql is not embedded.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>
 /// <c>count</c> is kept with the profile's financial-data version: counted once, then one primary-key read a request

@@ -4,9 +4,10 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 using Tessera.FinancialData;
+using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Relay pagination over a profile's transactions with keyset cursors: a cursor is the sort key and the id of a row,

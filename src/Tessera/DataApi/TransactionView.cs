@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using Tessera.FinancialData;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// A transaction as the API shows it: the columns the schema exposes and no more. Reads project into it so a page

@@ -5,8 +5,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 using Tessera.FinancialData;
+using Tessera.GraphQL;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// <c>TransactionFilter.metadata</c>: every leaf of the filter object (a path of keys and a scalar) must be in the

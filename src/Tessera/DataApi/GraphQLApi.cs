@@ -2,11 +2,12 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Tessera.Data;
+using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
 using Tessera.Http;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// <c>/v1/graphql</c> over the GraphQL-over-HTTP spec: POST with one operation or a batch (the official SDK sends an
@@ -136,7 +137,7 @@ public static class GraphQLApi
         await WriteResultAsync(http, result);
     }
 
-    private static bool SelectsMutation(Language.DocumentNode document, string? operationName)
+    private static bool SelectsMutation(DocumentNode document, string? operationName)
     {
         foreach (var definition in document.Definitions)
         {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 public abstract class TransactionPaginationTests(Backend backend, PostgresServer postgres) : GraphQLTestBase(backend, postgres)
 {

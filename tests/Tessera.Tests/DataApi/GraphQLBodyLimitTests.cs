@@ -4,7 +4,7 @@ using System.Text;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>
 /// A GraphQL request body is at most 1 MiB: a larger declared length is refused before the body is read, and a

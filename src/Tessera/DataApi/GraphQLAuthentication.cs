@@ -5,7 +5,7 @@ using Tessera.Data;
 using Tessera.Http;
 using Tessera.Sessions;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Authenticates a GraphQL request before any GraphQL runs: <c>Bearer &lt;session token&gt;</c> (that profile), or,
@@ -26,9 +26,12 @@ public static class GraphQLAuthentication
         if (header.Count != 1 || header[0] is not { Length: > 6 } value) return default;
         var limiter = http.RequestServices.GetRequiredService<CallerRateLimiter>();
 
-        if (Credentials.Bearer(http.Request) is { } token)
+        if (Credentials.BearerText(http.Request) is { IsEmpty: false } token)
         {
-            var verification = await http.RequestServices.GetRequiredService<SessionTokenVerifier>().VerifyAsync(token, cancellationToken);
+            var verifier = http.RequestServices.GetRequiredService<SessionTokenVerifier>();
+            // As for the REST endpoints: from memory, without copying the token, unless its key (or secret and profile) must be loaded.
+            if (verifier.TryVerify(token.Span, out var verification) == TokenCheck.NotCached)
+                verification = await verifier.VerifyAsync(token.ToString(), cancellationToken);
             if (!verification.IsValid) return default;
             if (SessionAuthenticationExtensions.Throttle(http, limiter, verification.Claims!) is { } refused) return new Outcome(null, refused);
             return new Outcome(new GraphQLCaller(verification.Claims!.EnvironmentId, verification.Claims.ProfileId, db), null);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>
 /// Cost analysis before execution: list sizes multiply down the selection, and an operation (or a batch) over the

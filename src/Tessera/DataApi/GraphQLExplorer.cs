@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// GraphiQL for browsers at <c>GET /v1/graphql</c>, from npm packages embedded at build time (no CDN). The page asks

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Tessera.GraphQL;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>Bound from <c>GraphQL</c>.</summary>
 public sealed class GraphQLOptions

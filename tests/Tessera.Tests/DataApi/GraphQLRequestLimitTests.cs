@@ -2,7 +2,7 @@ using System.Net;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>
 /// <c>Limits:Requests:PerMinute</c> on <c>/v1/graphql</c>: a session (Bearer) and an API key (Basic) spend the same

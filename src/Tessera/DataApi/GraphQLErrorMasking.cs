@@ -1,6 +1,7 @@
+using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// What a client may read of an error. A <see cref="GraphQLError"/> thrown on purpose (a bad cursor, a filter over its

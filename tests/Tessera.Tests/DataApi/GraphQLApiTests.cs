@@ -6,7 +6,7 @@ using Tessera.GraphQL.Types;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) : GraphQLTestBase(backend, postgres)
 {
@@ -148,7 +148,7 @@ public abstract class GraphQLApiTests(Backend backend, PostgresServer postgres) 
         Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
         var text = await html.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.DoesNotContain("cdn", text, StringComparison.OrdinalIgnoreCase);
-        if (Tessera.GraphQL.GraphQLExplorer.IsBundled)
+        if (Tessera.DataApi.GraphQLExplorer.IsBundled)
         {
             Assert.Contains("graphiql.min.js", text);
             var script = await Server.Http.GetAsync("/v1/graphql/explorer/graphiql.min.js", TestContext.Current.CancellationToken);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Tessera.Data;
 using Tessera.FinancialData;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// <c>TransactionConnection.count</c> without scanning every match on every page: a count is kept with the

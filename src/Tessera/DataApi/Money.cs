@@ -1,4 +1,4 @@
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Amounts are stored as integer minor units; the API speaks major units (12.34 dollars). ISO 4217 says how many

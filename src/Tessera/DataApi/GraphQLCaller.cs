@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Who a GraphQL request runs as: one profile of one environment. Every resolver filters by these two ids inside its

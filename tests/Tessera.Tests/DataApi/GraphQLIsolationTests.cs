@@ -2,7 +2,7 @@ using System.Text.Json;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>A token of profile A asking for profile B's records by id gets null or not-found, never data.</summary>
 public abstract class GraphQLIsolationTests(Backend backend, PostgresServer postgres) : GraphQLTestBase(backend, postgres)

@@ -6,7 +6,7 @@ using Tessera.FinancialData;
 using Tessera.Security;
 using Tessera.Tests.Infrastructure;
 
-namespace Tessera.Tests.GraphQL;
+namespace Tessera.Tests.DataApi;
 
 /// <summary>GraphQL over HTTP as the SDK sends it, and a seeded profile with financial data.</summary>
 public abstract class GraphQLTestBase(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)

@@ -7,7 +7,7 @@ using Tessera.GraphQL.Execution;
 using Tessera.Http;
 using Tessera.Profiles;
 
-namespace Tessera.GraphQL;
+namespace Tessera.DataApi;
 
 /// <summary>
 /// Mutations answer <c>{success, record, errors {message path}, clientMutationId}</c>: a rule the input breaks is an
