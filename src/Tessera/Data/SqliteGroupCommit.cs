@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Tessera.Metrics;
 
@@ -179,6 +180,7 @@ internal sealed class SqliteWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RelationalTypeMapping?[]> _slotMappings = new(StringComparer.Ordinal);
     private SqliteTransaction? _transaction;
     private int _statements;
 
@@ -243,8 +245,29 @@ internal sealed class SqliteWriter : IDisposable
     {
         var command = Command(statement.Text);
         var ordered = SqlText.Of(statement.Text).Order(statement.Args);
-        command.Parameters.Clear();
-        foreach (var arg in ordered) command.Parameters.Add(types.Parameter(command, "@" + arg.Name, arg.Value, arg.Mapping));
+        // A prepared command keeps its parameters (in the text's name order): a null, or a value of the mapping the
+        // parameter was made for, only replaces the value.
+        var parameters = command.Parameters;
+        if (!_slotMappings.TryGetValue(statement.Text, out var slots) || parameters.Count != ordered.Length)
+        {
+            parameters.Clear();
+            slots = new RelationalTypeMapping?[ordered.Length];
+            _slotMappings[statement.Text] = slots;
+        }
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            var arg = ordered[i];
+            var mapping = types.MappingOf(arg);
+            if (i < parameters.Count && (arg.Value is null || ReferenceEquals(slots[i], mapping)))
+            {
+                parameters[i].Value = mapping is null ? DBNull.Value : StoreTypes.ProviderValue(mapping, arg.Value);
+                continue;
+            }
+            var created = types.Parameter(command, "@" + arg.Name, arg.Value, mapping);
+            slots[i] = mapping;
+            if (i < parameters.Count) parameters[i] = (SqliteParameter)created;
+            else parameters.Add(created);
+        }
         return command;
     }
 

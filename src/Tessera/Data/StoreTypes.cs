@@ -47,6 +47,16 @@ public sealed class StoreTypes
         return self._source.FindMapping(type) ?? throw new InvalidOperationException($"The database has no mapping for {type.Name}.");
     }, this);
 
+    /// <summary>The mapping a value is bound with: the column's when given, else its type's; null for a null value of no column.</summary>
+    public RelationalTypeMapping? MappingOf(SqlArg arg) => arg.Mapping ?? (arg.Value is null ? null : For(arg.Value.GetType()));
+
+    /// <summary>The value as the database stores it (what <see cref="RelationalTypeMapping.CreateParameter"/> would put in a parameter).</summary>
+    public static object ProviderValue(RelationalTypeMapping mapping, object? value)
+    {
+        if (value is DateTime { Kind: DateTimeKind.Local }) throw new ArgumentException("Times are stored in UTC.");
+        return (value is null ? null : mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value) ?? DBNull.Value;
+    }
+
     /// <summary>A parameter holding <paramref name="value"/>, converted and typed by <paramref name="mapping"/> or the value's type.</summary>
     public DbParameter Parameter(DbCommand command, string name, object? value, RelationalTypeMapping? mapping = null)
     {
