@@ -5,7 +5,7 @@ using Xunit;
 namespace Tessera.Tests.Security;
 
 /// <summary>
-/// Issue 19, item 7: the embedded default's master key lives beside the database, not under the working directory,
+/// The embedded default's master key lives beside the database, not under the working directory,
 /// and a key that is not the database's stops start-up with one line instead of a 500 on every request.
 /// </summary>
 public sealed class MasterKeyOnSqliteTests : IDisposable
