@@ -30,6 +30,12 @@ public readonly struct Sql
     public string Text { get; }
     public SqlArg[] Args { get; }
 
+    /// <summary>
+    /// PostgreSQL: plan this statement (and the rest of its transaction) for its values, never with a cached generic
+    /// plan. For lookups whose best index depends on the values (an identifier's challenges among an environment's).
+    /// </summary>
+    public bool PlannedForItsValues { get; init; }
+
     /// <summary>The whole entity inserted as EF would insert it (<see cref="EntityInsert"/>).</summary>
     public static Sql Insert(StoreTypes types, object entity)
     {

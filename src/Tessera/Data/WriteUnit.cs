@@ -81,10 +81,10 @@ internal sealed class SqliteWriteUnit(SqliteWriter writer, StoreTypes types) : I
 public sealed class PostgresWriteUnit : IWriteUnit
 {
     /// <summary>
-    /// Each statement planned for its values, not a cached generic plan: a generic plan made while a table was small
-    /// can read an identifier's rows through a broader index for as long as it stays cached.
+    /// For <see cref="Sql.PlannedForItsValues"/>: a generic plan made while a table was small can read an identifier's
+    /// rows through a broader index for as long as it stays cached.
     /// </summary>
-    internal const string PlanForTheValues = "SET LOCAL plan_cache_mode = force_custom_plan";
+    private const string PlanForTheValues = "SET LOCAL plan_cache_mode = force_custom_plan";
 
     private const string LockExclusive = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
     private const string LockShared = "SELECT pg_advisory_xact_lock_shared(hashtextextended(@key, 0))";
@@ -97,6 +97,7 @@ public sealed class PostgresWriteUnit : IWriteUnit
     private readonly CancellationToken _cancellationToken;
     private readonly List<NpgsqlBatchCommand> _queued = [];
     private int _queuedRowSets; // queued statements that return rows (the locks), skipped before a read's own rows
+    private bool _plannedForValues;
 
     private PostgresWriteUnit(NpgsqlConnection connection, StoreTypes types, TesseraMetrics metrics, CancellationToken cancellationToken)
     {
@@ -115,7 +116,6 @@ public sealed class PostgresWriteUnit : IWriteUnit
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var unit = new PostgresWriteUnit(connection, StoreTypes.Of(db), metrics, cancellationToken);
         unit._queued.Add(new NpgsqlBatchCommand("BEGIN"));
-        unit._queued.Add(new NpgsqlBatchCommand(PlanForTheValues));
         var committed = false;
         try
         {
@@ -169,6 +169,11 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     private NpgsqlBatchCommand Command(Sql statement)
     {
+        if (statement.PlannedForItsValues && !_plannedForValues)
+        {
+            _queued.Add(new NpgsqlBatchCommand(PlanForTheValues));
+            _plannedForValues = true;
+        }
         var text = SqlText.Of(statement.Text);
         var command = new NpgsqlBatchCommand(text.Positional);
         foreach (var arg in text.Order(statement.Args)) command.Parameters.Add(Types.Parameter(ParameterFactory, "", arg.Value, arg.Mapping));

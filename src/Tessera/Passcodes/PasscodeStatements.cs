@@ -15,7 +15,7 @@ internal static class PasscodeStatements
     public static Sql SendState(AuthStrategy strategy, string environmentId, string identifier, string? ip, long firstWindow) =>
         new(strategy == AuthStrategy.Email ? SendStateByEmail : SendStateByPhone,
             ("environment", environmentId), ("identifier", identifier), ("ipScope", ip is null ? "" : PasscodeSendCounts.IpScope(ip)),
-            ("environmentScope", PasscodeSendCounts.EnvironmentScope(environmentId)), ("firstWindow", firstWindow));
+            ("environmentScope", PasscodeSendCounts.EnvironmentScope(environmentId)), ("firstWindow", firstWindow)) { PlannedForItsValues = true };
 
     public static SendState ReadSendState(DbDataReader row, bool hasIp) => new(
         ProfileId: row.IsDBNull(0) ? null : row.GetString(0),
@@ -25,7 +25,8 @@ internal static class PasscodeStatements
 
     /// <summary>The hour's challenges from the network and in the environment, counted up to the limits (all a decision needs).</summary>
     public static Sql ExactSends(string environmentId, string? network, DateTime hourAgo, int ipLimit, int environmentLimit) =>
-        new(ExactSendsSql, ("environment", environmentId), ("network", network ?? ""), ("since", hourAgo), ("ipLimit", ipLimit), ("environmentLimit", environmentLimit));
+        new(ExactSendsSql, ("environment", environmentId), ("network", network ?? ""), ("since", hourAgo), ("ipLimit", ipLimit), ("environmentLimit", environmentLimit))
+        { PlannedForItsValues = true };
 
     /// <summary>Sign-ups of the hour from the caller's network and in the environment, and the oldest window counted.</summary>
     public static Sql SignUps(string environmentId, string? ip, long firstWindow) =>
@@ -53,7 +54,8 @@ internal static class PasscodeStatements
     /// </summary>
     public static Sql Answer(AuthStrategy strategy, string environmentId, string identifier, string? network, DateTime hourAgo, PasscodeOptions options) =>
         new(strategy == AuthStrategy.Email ? AnswerByEmail : AnswerByPhone, ("environment", environmentId), ("identifier", identifier), ("network", network ?? ""), ("since", hourAgo),
-            ("identifierBudget", options.MaxFailuresPerIdentifierPerHour - 1), ("networkBudget", options.MaxFailuresPerIpPerHour - 1));
+            ("identifierBudget", options.MaxFailuresPerIdentifierPerHour - 1), ("networkBudget", options.MaxFailuresPerIpPerHour - 1))
+        { PlannedForItsValues = true };
 
     public static (AnswerState State, byte[]? CodeHash, Guid HolderUuid) ReadAnswer(DbDataReader row)
     {
