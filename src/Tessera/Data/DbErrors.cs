@@ -27,14 +27,4 @@ public static class DbErrors
                 return false;
         }
     }
-
-    /// <summary>
-    /// Serializes writers of one profile for the rest of the transaction. SQLite already serializes all writers
-    /// (Microsoft.Data.Sqlite begins transactions IMMEDIATE), so only PostgreSQL needs the row lock.
-    /// </summary>
-    public static Task LockProfileAsync(this TesseraDbContext db, string profileId, CancellationToken cancellationToken) =>
-        db.Database.IsNpgsql()
-            ? db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM profiles WHERE id = {profileId} FOR UPDATE", cancellationToken)
-            : Task.CompletedTask;
-
 }

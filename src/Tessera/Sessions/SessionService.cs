@@ -94,8 +94,8 @@ public sealed class SessionService(
 {
     /// <summary>
     /// Counts the profile's unrevoked sessions in the last hour and day. Call it inside the transaction that issues,
-    /// after locking the profile (<see cref="Profiles.ProfileStore.FindForUpdateAsync"/> or
-    /// <see cref="DbErrors.LockProfileAsync"/>), so concurrent requests cannot both take the last slot.
+    /// after locking the profile (<see cref="Profiles.ProfileStore.FindForUpdateAsync"/>), so concurrent requests cannot
+    /// both take the last slot.
     /// </summary>
     public async Task<IssuanceAllowance> CheckIssuanceLimitAsync(string profileId, CancellationToken cancellationToken)
     {
