@@ -13,7 +13,7 @@ profile=$(curl -fs -X POST "$TESSERA_URL/v1/profiles" -H "Authorization: Bearer 
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 # The example lives in docs/; node resolves its import from this suite's node_modules.
 cp "$compat_root/docs/examples/mint-self-signed.mjs" "$here/mint-self-signed.mjs"
-trap 'rm -f "$here/mint-self-signed.mjs"; stop_tessera' EXIT
+trap 'rm -f "$here/mint-self-signed.mjs"; cleanup' EXIT
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 fail() { echo "FAIL: $*"; server_log; exit 1; }
 

@@ -15,8 +15,16 @@ public sealed class GraphQLServiceOptions
     /// <summary>Most tokens a document may have; the lexer stops at this count. Defaults to 10,000.</summary>
     public int MaxTokens { get; init; } = 10_000;
 
-    /// <summary>Deepest nesting of field selections (fragments expanded). Defaults to 15.</summary>
+    /// <summary>Deepest nesting of field selections (fragments expanded), introspection subtrees aside. Defaults to 15.</summary>
     public int MaxDepth { get; init; } = 15;
+
+    /// <summary>
+    /// Deepest nesting under <c>__schema</c> or <c>__type</c>, counted from that field (fragments expanded). Introspection
+    /// is measured by this bound instead of <see cref="MaxDepth"/>: the standard query of graphql-js (which GraphiQL,
+    /// Apollo, codegen and Postman send) is 15 deep whatever the schema, because of its fixed <c>ofType</c> chain.
+    /// Aliases and field counts still count introspection like any other field. Defaults to 20.
+    /// </summary>
+    public int MaxIntrospectionDepth { get; init; } = 20;
 
     /// <summary>Most aliased fields in an operation (fragments expanded). Defaults to 100.</summary>
     public int MaxAliases { get; init; } = 100;
@@ -154,7 +162,9 @@ public sealed class GraphQLService
     public ValueTask<ExecutionResult> ExecuteAsync(GraphQLRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.IsNullOrEmpty(request.Query))
+        // No query at all is a malformed request; an empty one is a document, and parsing answers it like graphql-js
+        // ("Syntax Error: Unexpected <EOF>." at the end of the text).
+        if (request.Query is null)
         {
             return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors([new GraphQLError("Must provide query string.")]));
         }
@@ -261,6 +271,12 @@ public sealed class GraphQLService
                         GraphQLError.LocationsOf([operation]), extensions: new Dictionary<string, object?> { ["code"] = "MAX_DEPTH_EXCEEDED" }));
                 }
 
+                if (measure.IntrospectionDepth > options.MaxIntrospectionDepth)
+                {
+                    errors.Add(new GraphQLError($"Introspection depth {measure.IntrospectionDepth} exceeds the maximum allowed depth of {options.MaxIntrospectionDepth}.",
+                        GraphQLError.LocationsOf([operation]), extensions: new Dictionary<string, object?> { ["code"] = "MAX_DEPTH_EXCEEDED" }));
+                }
+
                 if (measure.Aliases > options.MaxAliases)
                 {
                     errors.Add(new GraphQLError($"Query has {measure.Aliases} aliases, more than the maximum of {options.MaxAliases}.",
@@ -277,10 +293,14 @@ public sealed class GraphQLService
             return errors;
         }
 
-        private readonly record struct Measure(int Depth, long Aliases, long Fields)
+        /// <param name="Depth">Deepest nesting outside introspection (an introspection field itself counts 1).</param>
+        /// <param name="IntrospectionDepth">Deepest introspection subtree, counted from its <c>__schema</c>/<c>__type</c> field.</param>
+        /// <param name="Aliases">Aliased fields, introspection included.</param>
+        /// <param name="Fields">Field selections, introspection included.</param>
+        private readonly record struct Measure(int Depth, int IntrospectionDepth, long Aliases, long Fields)
         {
             public static Measure Combine(Measure a, Measure b) =>
-                new(Math.Max(a.Depth, b.Depth), Saturate(a.Aliases + b.Aliases), Saturate(a.Fields + b.Fields));
+                new(Math.Max(a.Depth, b.Depth), Math.Max(a.IntrospectionDepth, b.IntrospectionDepth), Saturate(a.Aliases + b.Aliases), Saturate(a.Fields + b.Fields));
 
             // Fragments reused many times can multiply counts: cap instead of overflowing.
             private static long Saturate(long value) => Math.Min(value, int.MaxValue);
@@ -298,7 +318,12 @@ public sealed class GraphQLService
                     case FieldNode field:
                     {
                         var inner = field.SelectionSet is null ? default : MeasureSelectionSet(field.SelectionSet, fragments, memo, inProgress);
-                        total = Measure.Combine(total, new Measure(inner.Depth + 1, inner.Aliases + (field.Alias is null ? 0 : 1), inner.Fields + 1));
+                        var aliases = inner.Aliases + (field.Alias is null ? 0 : 1);
+                        // The one place introspection is told apart: its subtree is measured by its own bound (only the
+                        // query root has these fields, so a subtree never holds another one).
+                        total = Measure.Combine(total, IsIntrospectionRoot(field)
+                            ? new Measure(1, Math.Max(inner.Depth, inner.IntrospectionDepth) + 1, aliases, inner.Fields + 1)
+                            : new Measure(inner.Depth + 1, inner.IntrospectionDepth, aliases, inner.Fields + 1));
                         break;
                     }
 
@@ -331,6 +356,9 @@ public sealed class GraphQLService
 
             return total;
         }
+
+        private static bool IsIntrospectionRoot(FieldNode field) =>
+            field.SelectionSet is not null && field.Name.Value is "__schema" or "__type";
     }
 }
 

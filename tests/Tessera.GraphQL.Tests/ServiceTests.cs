@@ -136,6 +136,77 @@ public class ServiceTests
         Assert.Null(result.Errors);
     }
 
+    public static TheoryData<string> ClientIntrospectionQueries() =>
+        new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Introspection"), "*.graphql").Select(Path.GetFileNameWithoutExtension).Order()!);
+
+    /// <summary>
+    /// getIntrospectionQuery() is 15 deep whatever the schema (its ofType chain): with the application's tighter
+    /// depth limit it must still run, since introspection subtrees are measured by their own bound.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ClientIntrospectionQueries))]
+    public async Task EveryClientsIntrospectionQueryRunsUnderATightDepthLimit(string fixture)
+    {
+        var query = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Introspection", fixture + ".graphql"));
+        var service = new GraphQLService(SchemaBuilder.BuildFromSdl(GraphQLJsFixtures.Sdl), new GraphQLServiceOptions { MaxDepth = 3 });
+        var result = await service.ExecuteAsync(new GraphQLRequest { Query = query }, TestContext.Current.CancellationToken);
+        Assert.Null(result.Errors);
+        Assert.True(result.HasData);
+    }
+
+    [Fact]
+    public async Task IntrospectionDepthAtItsLimitRunsAndOneMoreIsRejected()
+    {
+        var service = new GraphQLService(s_schema, new GraphQLServiceOptions { MaxDepth = 2, MaxIntrospectionDepth = 4 });
+        // __type(1) ofType(2) ofType(3) name(4)
+        Assert.Null((await RunAsync(service, """{ __type(name: "N") { ofType { ofType { name } } } }""")).Errors);
+        var rejected = await RunAsync(service, """{ __type(name: "N") { ofType { ofType { ofType { name } } } } }""");
+        Assert.False(rejected.HasData);
+        var error = Assert.Single(rejected.Errors!);
+        Assert.Equal("Introspection depth 5 exceeds the maximum allowed depth of 4.", error.Message);
+        Assert.Equal("MAX_DEPTH_EXCEEDED", error.Extensions!["code"]);
+    }
+
+    [Fact]
+    public async Task AHostileOfTypeChainAHundredDeepIsRefusedByTheDefaults()
+    {
+        var service = new GraphQLService(s_schema);
+        var hostile = """{ __type(name: "N") { """ + string.Concat(Enumerable.Repeat("ofType { ", 100)) + "name" + new string('}', 101) + " }";
+        var rejected = await RunAsync(service, hostile);
+        Assert.False(rejected.HasData);
+        Assert.Equal("Introspection depth 102 exceeds the maximum allowed depth of 20.", Assert.Single(rejected.Errors!).Message);
+
+        // The same chain through fragments is measured expanded.
+        var viaFragments = """{ __type(name: "N") { ...T } } fragment T on __Type { ofType { ...U } } fragment U on __Type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } } } } } } } }""";
+        Assert.Equal("MAX_DEPTH_EXCEEDED", Assert.Single((await RunAsync(service, viaFragments)).Errors!).Extensions!["code"]);
+    }
+
+    [Fact]
+    public async Task IntrospectionAliasedAThousandTimesIsRefusedByTheAliasAndFieldLimits()
+    {
+        var service = new GraphQLService(SchemaBuilder.BuildFromSdl(GraphQLJsFixtures.Sdl));
+        var aliased = "{ " + string.Concat(Enumerable.Range(0, 1000).Select(i => $"s{i}: __schema {{ types {{ name }} }} ")) + "}";
+        var rejected = await RunAsync(service, aliased);
+        Assert.False(rejected.HasData);
+        Assert.Contains(rejected.Errors!, e => e.Message == "Query has 1000 aliases, more than the maximum of 100.");
+
+        // Under the alias limit, whole introspection queries still add up against the field limit.
+        var full = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Introspection", "graphql16-default.graphql"));
+        var operation = full[full.IndexOf("__schema", StringComparison.Ordinal)..full.IndexOf("fragment FullType", StringComparison.Ordinal)];
+        var body = operation[..operation.LastIndexOf('}')]; // the __schema selection without the operation's closing brace
+        var tenCopies = "query {" + string.Concat(Enumerable.Range(0, 10).Select(i => $" i{i}: {body}")) + "}" + full[full.IndexOf("fragment FullType", StringComparison.Ordinal)..];
+        var refused = await RunAsync(service, tenCopies);
+        Assert.Equal("MAX_FIELDS_EXCEEDED", Assert.Single(refused.Errors!).Extensions!["code"]);
+    }
+
+    [Fact]
+    public async Task IntrospectionDoesNotLendItsBoundToOrdinaryFields()
+    {
+        var service = new GraphQLService(s_schema, new GraphQLServiceOptions { MaxDepth = 3 });
+        var rejected = await RunAsync(service, """{ __schema { queryType { name } } n { n { n { a } } } }""");
+        Assert.Equal("Query depth 4 exceeds the maximum allowed depth of 3.", Assert.Single(rejected.Errors!).Message);
+    }
+
     [Fact]
     public async Task CachedDocumentsGiveEachRequestItsOwnVariables()
     {
@@ -209,5 +280,20 @@ public class ServiceTests
         var service = new GraphQLService(s_schema);
         var result = await service.ExecuteAsync(new GraphQLRequest(), TestContext.Current.CancellationToken);
         Assert.Equal("Must provide query string.", Assert.Single(result.Errors!).Message);
+    }
+
+    /// <summary>graphql-js: parse("") and parse("   ") fail at the end of the text, where the EOF token is.</summary>
+    [Theory]
+    [InlineData("", 1, 1)]
+    [InlineData("   ", 1, 4)]
+    [InlineData("\n\n  ", 3, 3)]
+    public async Task AnEmptyOrBlankQueryIsASyntaxErrorWhereGraphQLJsPutsIt(string query, int line, int column)
+    {
+        var service = new GraphQLService(s_schema);
+        var result = await service.ExecuteAsync(new GraphQLRequest { Query = query }, TestContext.Current.CancellationToken);
+        Assert.False(result.HasData);
+        var error = Assert.Single(result.Errors!);
+        Assert.Equal("Syntax Error: Unexpected <EOF>.", error.Message);
+        Assert.Equal(new SourceLocation(line, column), Assert.Single(error.Locations!));
     }
 }

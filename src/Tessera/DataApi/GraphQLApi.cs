@@ -97,8 +97,11 @@ public static class GraphQLApi
 
     private static async Task GetAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)
     {
-        var query = http.Request.Query["query"].ToString();
-        if (query.Length == 0 && AcceptsHtml(http))
+        // A missing `query` is a malformed request (400); a present but empty one is a document with a syntax error,
+        // answered by GraphQL like any other (GraphQL over HTTP: the parameter is required, its content is GraphQL's).
+        var hasQuery = http.Request.Query.TryGetValue("query", out var queryValues);
+        var query = queryValues.ToString();
+        if (!hasQuery && AcceptsHtml(http))
         {
             await GraphQLExplorer.WriteAsync(http);
             return;
@@ -106,7 +109,7 @@ public static class GraphQLApi
         var (caller, refusal) = await GraphQLAuthentication.AuthenticateAsync(http, db, http.RequestAborted);
         if (caller is null) { await RefuseAsync(http, refusal); return; }
         await using var _ = caller;
-        if (query.Length == 0) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
+        if (!hasQuery) { await RequestErrorAsync(http, 400, "Provide the query in the `query` parameter."); return; }
 
         var operationName = http.Request.Query["operationName"].ToString() is { Length: > 0 } name ? name : null;
         // Mutations change state: never over GET (a link or an image could trigger them).
@@ -150,7 +153,7 @@ public static class GraphQLApi
     private static (GraphQLRequest? Request, string? Error) ReadRequest(JsonElement item, GraphQLCaller caller, HttpContext http)
     {
         if (item.ValueKind != JsonValueKind.Object) return (null, "Each operation must be a JSON object with a `query`.");
-        if (!item.TryGetProperty("query", out var query) || query.ValueKind != JsonValueKind.String || query.GetString()!.Length == 0)
+        if (!item.TryGetProperty("query", out var query) || query.ValueKind != JsonValueKind.String)
             return (null, "Provide the operation's `query` as a string.");
         string? operationName = null;
         if (item.TryGetProperty("operationName", out var name) && name.ValueKind != JsonValueKind.Null)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts a throwaway Tessera (SQLite, sandbox) and drives GraphiQL at /v1/graphql in headless Chromium (Debian's
+# `chromium`, installed by .ci/run; no browser download). The screenshot is kept in compat/graphiql/artifacts/.
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../lib.sh"
+(cd "$here" && npm ci --silent --no-audit --no-fund)
+chromium_path="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+[ -n "$chromium_path" ] || { echo "chromium not found: apt-get install chromium" >&2; exit 1; }
+mkdir -p "$here/artifacts"
+start_tessera
+CHROMIUM="$chromium_path" TESSERA_URL="$TESSERA_URL" API_SECRET="$(init_field "['apiKey']['secret']")" \
+SCREENSHOT="$here/artifacts/graphiql.png" node "$here/graphiql.mjs" || { echo "--- server log"; server_log; exit 1; }
