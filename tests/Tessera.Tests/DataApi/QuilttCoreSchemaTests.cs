@@ -108,7 +108,7 @@ public abstract class QuilttCoreSchemaTests(Backend backend, PostgresServer post
         Assert.True((await Server.SendAsync(HttpMethod.Post, "/v1/import", ApiSecret, Batch("first"))).IsSuccessStatusCode);
 
         const string query = """
-            { connections { id provider remoteData accounts { id mask lastFourDigits provider remoteData
+            { connections(filter: { provider: [MX] }) { id provider remoteData accounts { id mask lastFourDigits provider remoteData
                 balance { id current }
                 balances { id at current available limit remoteData }
                 transactions { nodes { id remoteData } } } } }
@@ -140,6 +140,9 @@ public abstract class QuilttCoreSchemaTests(Backend backend, PostgresServer post
         var again = await QueryAsync(mine.Token, query);
         Assert.Equal("second", again.GetProperty("connections")[0].GetProperty("remoteData").GetProperty("mx").GetProperty("member").Str("note"));
         Assert.Equal(2, again.GetProperty("connections")[0].GetProperty("accounts")[0].GetProperty("balances").GetArrayLength());
+
+        // The seeded connection has none.
+        Assert.Equal(JsonValueKind.Null, (await QueryAsync(mine.Token, "{ connections(filter: { provider: [IMPORT] }) { remoteData } }")).GetProperty("connections")[0].GetProperty("remoteData").ValueKind);
 
         // Another profile reaches none of it, by list or by id.
         var theirView = await QueryAsync(theirs.Token, """
@@ -243,7 +246,7 @@ public abstract class QuilttCoreSchemaTests(Backend backend, PostgresServer post
             Assert.Equal("c1", payload.Str("clientMutationId"));
             Assert.Equal("PROVIDER_NOT_CONFIGURED", payload.GetProperty("errors")[0].Str("code"));
         }
-        Assert.Empty(await Server.WithDbAsync(db => db.Connections.Where(c => c.ProfileId == mine.ProfileId).ToListAsync()));
+        Assert.Equal([mine.ConnectionId], await Server.WithDbAsync(db => db.Connections.Where(c => c.ProfileId == mine.ProfileId).Select(c => c.Id).ToListAsync()));
     }
 
     [Fact]
