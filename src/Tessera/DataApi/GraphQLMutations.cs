@@ -5,6 +5,7 @@ using Tessera.Environments;
 using Tessera.FinancialData;
 using Tessera.GraphQL.Execution;
 using Tessera.Http;
+using Tessera.Metadata;
 using Tessera.Profiles;
 
 namespace Tessera.DataApi;
@@ -17,15 +18,19 @@ public static class GraphQLMutations
 {
     private static GraphQLCaller Caller(ResolveFieldContext ctx) => (GraphQLCaller)ctx.UserContext!;
 
-    private static IReadOnlyDictionary<string, object?> Input(ResolveFieldContext ctx) =>
+    internal static IReadOnlyDictionary<string, object?> Input(ResolveFieldContext ctx) =>
         ctx.Arguments.TryGetValue("input", out var raw) && raw is IReadOnlyDictionary<string, object?> input ? input : new Dictionary<string, object?>();
 
     private static object? ClientMutationId(IReadOnlyDictionary<string, object?> input) => input.TryGetValue("clientMutationId", out var id) ? id : null;
 
-    private static object Payload(bool success, object? record, IEnumerable<object>? errors, IReadOnlyDictionary<string, object?> input) =>
+    internal static object Payload(bool success, object? record, IEnumerable<object>? errors, IReadOnlyDictionary<string, object?> input) =>
         new Dictionary<string, object?> { ["success"] = success, ["record"] = record, ["errors"] = errors?.ToList(), ["clientMutationId"] = ClientMutationId(input) };
 
-    private static object Error(string message, params string[] path) => new Dictionary<string, object?> { ["message"] = message, ["path"] = path };
+    internal static object Error(string message, params string[] path) => new Dictionary<string, object?> { ["message"] = message, ["path"] = path };
+
+    /// <summary>An error a client may branch on by <paramref name="code"/>.</summary>
+    internal static object CodedError(string code, string message, params string[] path) =>
+        new Dictionary<string, object?> { ["message"] = message, ["path"] = path.Length == 0 ? null : path, ["code"] = code };
 
     public static async Task<object> ProfileUpdateAsync(ResolveFieldContext ctx)
     {
@@ -40,16 +45,28 @@ public static class GraphQLMutations
 
         return await caller.WithDbAsync<object>(async db =>
         {
-            var profile = await db.Profiles.FirstOrDefaultAsync(p => p.Id == caller.ProfileId && p.EnvironmentId == caller.EnvironmentId, ctx.CancellationToken);
+            var store = ctx.Services!.GetRequiredService<ProfileStore>();
+            // Metadata merges into what is stored: read it under the row lock, so a concurrent update is not lost.
+            await using var transaction = await db.BeginWriteTransactionAsync(ctx.CancellationToken);
+            var profile = await store.FindForUpdateAsync(caller.EnvironmentId, caller.ProfileId, ctx.CancellationToken);
             if (profile is null) return Payload(false, null, [Error("The profile no longer exists.")], input);
+            if (input.TryGetValue("metadata", out var patch))
+            {
+                var merged = MetadataMerge.Apply(profile.MetadataJson, patch);
+                if (merged.Refused) return Payload(false, null, [Error(merged.Error!, "metadata")], input);
+                parsed.ReplaceMetadata(merged.Json);
+            }
             if (!caller.IsBackend && IdentifierChanges(parsed, profile).ToList() is { Count: > 0 } identifiers)
                 return Payload(false, null, identifiers.Select(identifier => Error($"The {identifier} is a sign-in identifier: a user's session cannot change it. "
                     + "Your backend changes it (API key: PATCH /v1/profiles/{id}, or this mutation with Basic credentials), and the user proves it with a passcode.", identifier)), input);
-            var store = ctx.Services!.GetRequiredService<ProfileStore>();
             if (await store.FindConflictAsync(caller.EnvironmentId, profile.Id, parsed, ctx.CancellationToken) is { } field)
                 return Payload(false, null, [Error($"The {field} is already in use by another profile.", field)], input);
             await store.ApplyAsync(profile, parsed, clock.GetUtcNow().UtcDateTime, ctx.CancellationToken);
-            try { await db.SaveChangesAsync(ctx.CancellationToken); }
+            try
+            {
+                await db.SaveChangesAsync(ctx.CancellationToken);
+                await transaction.CommitAsync(ctx.CancellationToken);
+            }
             catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
             {
                 db.ChangeTracker.Clear();
@@ -75,33 +92,32 @@ public static class GraphQLMutations
                 yield return Error($"{field.Name} {message.GetString()}", field.Name.Split('.'));
     }
 
-    /// <summary>accountUpdate, transactionUpdate, connectionUpdate: replace the record's metadata.</summary>
+    /// <summary>
+    /// accountUpdate, transactionUpdate, connectionUpdate: merge the metadata sent into the record's
+    /// (<see cref="MetadataMerge"/>); without <c>metadata</c> in the input nothing changes.
+    /// </summary>
     public static async Task<object> MetadataUpdateAsync<T>(ResolveFieldContext ctx) where T : class
     {
         var input = Input(ctx);
         var id = input.TryGetValue("id", out var raw) ? raw as string : null;
-        string? metadata = null;
-        if (input.TryGetValue("metadata", out var value) && value is not null)
-        {
-            var element = JsonSerializer.SerializeToElement(value);
-            if (element.ValueKind != JsonValueKind.Object) return Payload(false, null, [Error("metadata must be an object", "metadata")], input);
-            if (element.EnumerateObject().Count() > ProfileInput.MaxMetadataKeys)
-                return Payload(false, null, [Error($"metadata must have at most {ProfileInput.MaxMetadataKeys} keys", "metadata")], input);
-            metadata = element.GetRawText();
-            if (metadata.Length > 32_768) return Payload(false, null, [Error("metadata is too large", "metadata")], input);
-        }
-        var record = id is null ? null : await TesseraGraphQLSchema.FindAsync<T>(ctx, id, tracked: true);
-        if (record is null) return Payload(false, null, [Error("Not found.", "id")], input);
+        if (id is null) return Payload(false, null, [Error("Not found.", "id")], input);
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
         var caller = Caller(ctx);
         return await caller.WithDbAsync<object>(async db =>
         {
-            var entry = db.Entry(record);
-            entry.Property("MetadataJson").CurrentValue = metadata;
-            entry.Property("UpdatedAt").CurrentValue = clock.GetUtcNow().UtcDateTime;
             await using var transaction = await db.BeginWriteTransactionAsync(ctx.CancellationToken);
-            await db.SaveChangesAsync(ctx.CancellationToken);
-            await FinancialDataVersions.BumpAsync(db, [caller.ProfileId], ctx.CancellationToken);
+            var record = await OwnedRows.FindForUpdateAsync<T>(db, caller, id, ctx.CancellationToken);
+            if (record is null) return Payload(false, null, [Error("Not found.", "id")], input);
+            if (input.TryGetValue("metadata", out var patch))
+            {
+                var entry = db.Entry(record);
+                var merged = MetadataMerge.Apply((string?)entry.Property("MetadataJson").CurrentValue, patch);
+                if (merged.Refused) return Payload(false, null, [Error(merged.Error!, "metadata")], input);
+                entry.Property("MetadataJson").CurrentValue = merged.Json;
+                entry.Property("UpdatedAt").CurrentValue = clock.GetUtcNow().UtcDateTime;
+                await db.SaveChangesAsync(ctx.CancellationToken);
+                await FinancialDataVersions.BumpAsync(db, [caller.ProfileId], ctx.CancellationToken);
+            }
             await transaction.CommitAsync(ctx.CancellationToken);
             return Payload(true, record is Transaction written ? TransactionView.From(written) : record, null, input);
         });

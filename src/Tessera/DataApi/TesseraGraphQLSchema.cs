@@ -32,6 +32,7 @@ public static class TesseraGraphQLSchema
     public static readonly IReadOnlyDictionary<string, ListSize> ListSizes = new Dictionary<string, ListSize>(StringComparer.Ordinal)
     {
         ["Query.transactions"] = TransactionPage,
+        ["Query.transactionsConnection"] = TransactionPage,
         ["Account.transactions"] = TransactionPage,
     };
 
@@ -74,6 +75,8 @@ public static class TesseraGraphQLSchema
             var types = EnumList<AccountType>(filter, "type");
             var kinds = EnumList<AccountKind>(filter, "kind");
             var states = EnumList<AccountState>(filter, "state");
+            var verified = filter is not null && filter.TryGetValue("verified", out var v) ? v as bool? : null;
+            var connectionStatuses = EnumList<ConnectionStatus>(filter, "connection_status");
             var query = caller.WithDbAsync(db =>
             {
                 var accounts = db.Accounts.AsNoTracking()
@@ -81,7 +84,12 @@ public static class TesseraGraphQLSchema
                     .Where(a => connectionIds == null || connectionIds.Contains(a.ConnectionId))
                     .Where(a => types == null || types.Contains(a.Type))
                     .Where(a => kinds == null || kinds.Contains(a.Kind))
-                    .Where(a => states == null || states.Contains(a.State));
+                    .Where(a => states == null || states.Contains(a.State))
+                    .Where(a => verified == null || a.Verified == verified);
+                // The connection is the caller's too (same environment and profile), so the filter can only narrow.
+                if (connectionStatuses is not null)
+                    accounts = accounts.Where(a => db.Connections.Any(c => c.Id == a.ConnectionId && c.EnvironmentId == caller.EnvironmentId
+                                                                         && c.ProfileId == caller.ProfileId && connectionStatuses.Contains(c.Status)));
                 accounts = (ctx.GetArgument<string>("sort") ?? "NAME_ASC") switch
                 {
                     "NAME_DESC" => accounts.OrderByDescending(a => a.Name).ThenByDescending(a => a.Id),
@@ -94,7 +102,8 @@ public static class TesseraGraphQLSchema
             return query;
         })
         .BindAsync("Query", "account", ctx => FindAsync<Account>(ctx, ctx.GetArgument<string>("id")!))
-        .BindAsync("Query", "transactions", ctx => TransactionPages.LoadAsync(ctx, Caller(ctx), accountId: null))
+        .BindAsync("Query", "transactions", ProfileTransactionsAsync)
+        .BindAsync("Query", "transactionsConnection", ProfileTransactionsAsync)
         .BindAsync("Query", "transaction", ctx => FindTransactionAsync(ctx, ctx.GetArgument<string>("id")!))
         .BindAsync("Query", "node", async ctx =>
         {
@@ -133,7 +142,9 @@ public static class TesseraGraphQLSchema
         // ---- Connection ----
         .BindSource<Connection>("Connection", "uuid", c => c.Uuid?.ToString())
         .BindSource<Connection>("Connection", "status", c => WireEnum.Name(c.Status))
-        .BindSource<Connection>("Connection", "provider", c => WireEnum.Name(c.Provider))
+        .BindSource<Connection>("Connection", "provider", ConnectionProviderName)
+        .BindSource<Connection>("Connection", "sourceType", ConnectionProviderName)
+        .BindSource<Connection>("Connection", "remoteData", c => Json(c.RemoteDataJson))
         .BindSource<Connection>("Connection", "institution", Institution)
         .BindSource<Connection>("Connection", "metadata", c => Json(c.MetadataJson))
         .Bind("Connection", "accounts", async ctx =>
@@ -141,7 +152,14 @@ public static class TesseraGraphQLSchema
 
         // ---- Account ----
         .BindSource<Account>("Account", "uuid", a => a.Uuid?.ToString())
-        .BindSource<Account>("Account", "state", a => WireEnum.Name(a.State))
+        .BindSource<Account>("Account", "state", AccountStateName)
+        .BindSource<Account>("Account", "status", AccountStateName)
+        .BindSource<Account>("Account", "mask", AccountMask)
+        .BindSource<Account>("Account", "lastFourDigits", AccountMask)
+        .BindSource<Account>("Account", "remoteData", a => Json(a.RemoteDataJson))
+        .Bind("Account", "provider", async ctx => ConnectionProviderName((await ConnectionsById(ctx).LoadAsync(ctx.SourceAs<Account>().ConnectionId))!))
+        .Bind("Account", "balances", async ctx => await BalancesByAccount(ctx).LoadAsync(ctx.SourceAs<Account>().Id) ?? [])
+        .Bind("Balance", "remoteData", async ctx => Json(await RemoteDataOf<Balance>(ctx, "balanceRemoteData").LoadAsync(ctx.SourceAs<BalanceView>().Id)))
         .BindSource<Account>("Account", "type", a => WireEnum.Name(a.Type))
         .BindSource<Account>("Account", "kind", a => WireEnum.Name(a.Kind))
         .BindSource<Account>("Account", "metadata", a => Json(a.MetadataJson))
@@ -164,6 +182,7 @@ public static class TesseraGraphQLSchema
         .BindSource<TransactionView>("Transaction", "status", t => WireEnum.Name(t.Status))
         .BindSource<TransactionView>("Transaction", "merchant", t => t.MerchantName is null ? null : new { id = t.MerchantId, name = t.MerchantName })
         .BindSource<TransactionView>("Transaction", "metadata", t => Json(t.MetadataJson))
+        .Bind("Transaction", "remoteData", async ctx => Json(await RemoteDataOf<Transaction>(ctx, "transactionRemoteData").LoadAsync(ctx.SourceAs<TransactionView>().Id)))
         .Bind("Transaction", "account", ctx => Loaded(AccountsById(ctx).LoadAsync(ctx.SourceAs<TransactionView>().AccountId)))
 
         // ---- Mutations ----
@@ -172,8 +191,20 @@ public static class TesseraGraphQLSchema
         .BindAsync("Mutation", "transactionUpdate", ctx => GraphQLMutations.MetadataUpdateAsync<Transaction>(ctx))
         .BindAsync("Mutation", "connectionUpdate", ctx => GraphQLMutations.MetadataUpdateAsync<Connection>(ctx))
         .BindAsync("Mutation", "connectionDisconnect", GraphQLMutations.ConnectionDisconnectAsync)
+        .BindAsync("Mutation", "connectionDelete", GraphQLMutations.ConnectionDisconnectAsync)
+        .BindAsync("Mutation", "connectionSimulateError", ConnectionErrorSimulation.SimulateAsync)
         .BindAsync("Mutation", "connectorMockInitialize", GraphQLMutations.ConnectorMockInitializeAsync)
+        .BindAsync("Mutation", "connectorPlaidInitialize", ProviderConnectors.NotConfigured("Plaid"))
+        .BindAsync("Mutation", "connectorPlaidClose", ProviderConnectors.NotConfigured("Plaid"))
+        .BindAsync("Mutation", "connectorMxInitialize", ProviderConnectors.NotConfigured("MX"))
+        .BindAsync("Mutation", "connectorMxClose", ProviderConnectors.NotConfigured("MX"))
         .Build();
+
+    // One resolver for a field and its deprecated older name, so the two cannot drift.
+    private static Task<TransactionPages.Page> ProfileTransactionsAsync(ResolveFieldContext ctx) => TransactionPages.LoadAsync(ctx, Caller(ctx), accountId: null);
+    private static object? ConnectionProviderName(Connection c) => WireEnum.Name(c.Provider);
+    private static object? AccountStateName(Account a) => WireEnum.Name(a.State);
+    private static object? AccountMask(Account a) => a.Mask;
 
     private static object? Institution(Connection c) =>
         c.InstitutionId is null && c.InstitutionName is null
@@ -270,7 +301,41 @@ public static class TesseraGraphQLSchema
             return rows.GroupBy(a => a.ConnectionId).ToDictionary(g => g.Key, g => g.ToList());
         });
 
-    private sealed record BalanceView(string Id, DateTime At, double Current, double? Available, double? Limit);
+    private sealed record BalanceView(string Id, DateTime At, double Current, double? Available, double? Limit)
+    {
+        public static BalanceView From(Balance b, string currencyCode) => new(b.Id, b.At,
+            Money.ToMajor(b.Current, currencyCode),
+            b.Available is { } available ? Money.ToMajor(available, currencyCode) : null,
+            b.CreditLimit is { } limit ? Money.ToMajor(limit, currencyCode) : null);
+    }
+
+    private static DataLoader<string, List<BalanceView>> BalancesByAccount(ResolveFieldContext ctx) =>
+        ctx.GetDataLoader<string, List<BalanceView>>("balancesByAccount", static ctx => async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Balances.AsNoTracking()
+                .Where(b => ids.Contains(b.AccountId) && b.EnvironmentId == caller.EnvironmentId && b.ProfileId == caller.ProfileId)
+                .Join(db.Accounts, b => b.AccountId, a => a.Id, (b, a) => new { Balance = b, a.CurrencyCode })
+                .OrderByDescending(r => r.Balance.At).ThenByDescending(r => r.Balance.Id)
+                .ToListAsync(ct));
+            return rows.GroupBy(r => r.Balance.AccountId).ToDictionary(g => g.Key, g => g.Select(r => BalanceView.From(r.Balance, r.CurrencyCode)).ToList());
+        });
+
+    /// <summary>
+    /// The imported provider payload of rows of <typeparamref name="T"/> by id, the caller's only: read when asked for,
+    /// so pages of transactions and balances never carry payloads nobody selected.
+    /// </summary>
+    private static DataLoader<string, string> RemoteDataOf<T>(ResolveFieldContext ctx, string name) where T : class =>
+        ctx.GetDataLoader<string, string>(name, static ctx => async (ids, ct) =>
+        {
+            var caller = Caller(ctx);
+            var rows = await caller.WithDbAsync(db => db.Set<T>().AsNoTracking()
+                .Where(r => ids.Contains(EF.Property<string>(r, "Id")) && EF.Property<string>(r, "EnvironmentId") == caller.EnvironmentId
+                            && EF.Property<string>(r, "ProfileId") == caller.ProfileId && EF.Property<string?>(r, "RemoteDataJson") != null)
+                .Select(r => new { Id = EF.Property<string>(r, "Id"), Json = EF.Property<string>(r, "RemoteDataJson") })
+                .ToListAsync(ct));
+            return rows.ToDictionary(r => r.Id, r => r.Json);
+        });
 
     private static DataLoader<string, BalanceView> LatestBalances(ResolveFieldContext ctx) =>
         ctx.GetDataLoader<string, BalanceView>("latestBalance", static ctx => async (ids, ct) =>
@@ -282,10 +347,7 @@ public static class TesseraGraphQLSchema
                 .Where(b => b.Id == db.Balances.Where(x => x.AccountId == b.AccountId).OrderByDescending(x => x.At).ThenByDescending(x => x.Id).Select(x => x.Id).First())
                 .Join(db.Accounts, b => b.AccountId, a => a.Id, (b, a) => new { Balance = b, a.CurrencyCode })
                 .ToListAsync(ct));
-            return rows.ToDictionary(r => r.Balance.AccountId, r => new BalanceView(r.Balance.Id, r.Balance.At,
-                Money.ToMajor(r.Balance.Current, r.CurrencyCode),
-                r.Balance.Available is { } available ? Money.ToMajor(available, r.CurrencyCode) : null,
-                r.Balance.CreditLimit is { } limit ? Money.ToMajor(limit, r.CurrencyCode) : null));
+            return rows.ToDictionary(r => r.Balance.AccountId, r => BalanceView.From(r.Balance, r.CurrencyCode));
         });
 
     private sealed record DateRange(DateOnly First, DateOnly Last);

@@ -213,8 +213,12 @@ public static class TransactionPages
             if (filter.TryGetValue("date_lte", out d) && d is DateOnly lte) query = query.Where(t => t.Date <= lte);
             if (filter.TryGetValue("entryType", out var e) && e is string entry && WireEnum.TryParse<EntryType>(entry, out var entryType))
                 query = query.Where(t => t.EntryType == entryType);
-            if (filter.TryGetValue("status", out var s) && s is string status && WireEnum.TryParse<TransactionStatus>(status, out var transactionStatus))
-                query = query.Where(t => t.Status == transactionStatus);
+            // A list (Quiltt's type); a single value arrives as a list of one (input coercion).
+            if (filter.TryGetValue("status", out var s) && s is IEnumerable<object?> statusNames)
+            {
+                var statuses = statusNames.OfType<string>().Select(n => WireEnum.TryParse<TransactionStatus>(n, out var parsed) ? parsed : default).Distinct().ToList();
+                query = query.Where(t => statuses.Contains(t.Status));
+            }
         }
         if (ctx.Arguments.TryGetValue("search", out var rawSearch) && rawSearch is IReadOnlyDictionary<string, object?> search
             && search.TryGetValue("term", out var rawTerm) && rawTerm is string { Length: > 0 } term)

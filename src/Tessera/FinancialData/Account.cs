@@ -24,6 +24,8 @@ public sealed class Account : IImportedRow
     public required string CurrencyCode { get; set; }
     public bool Verified { get; set; }
     public string? MetadataJson { get; set; }
+    /// <summary>The provider's payload imported with the record (GraphQL <c>remoteData</c>), as given.</summary>
+    public string? RemoteDataJson { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 
@@ -54,6 +56,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.State).HasConversion<string>().HasMaxLength(16);
         b.Property(a => a.CurrencyCode).HasMaxLength(3);
         b.Property(a => a.MetadataJson).HasMaxLength(FinancialLimits.MetadataJson);
+        b.Property(a => a.RemoteDataJson).HasMaxLength(FinancialLimits.RemoteDataJson);
         b.HasOne<Profile>().WithMany().HasForeignKey(a => a.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Connection>().WithMany().HasForeignKey(a => a.ConnectionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(a => new { a.EnvironmentId, a.Uuid }).IsUnique();

@@ -23,6 +23,8 @@ public sealed class Balance : IImportedRow
     public long? Available { get; set; }
     /// <summary>The credit limit, for credit accounts (the schema's <c>limit</c>, a reserved word in SQL).</summary>
     public long? CreditLimit { get; set; }
+    /// <summary>The provider's payload imported with the record (GraphQL <c>remoteData</c>), as given.</summary>
+    public string? RemoteDataJson { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -37,6 +39,7 @@ internal sealed class BalanceConfiguration : IEntityTypeConfiguration<Balance>
         b.Property(x => x.EnvironmentId).HasMaxLength(64);
         b.Property(x => x.ProfileId).HasMaxLength(64);
         b.Property(x => x.AccountId).HasMaxLength(64);
+        b.Property(x => x.RemoteDataJson).HasMaxLength(FinancialLimits.RemoteDataJson);
         b.HasOne<Profile>().WithMany().HasForeignKey(x => x.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Account>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => new { x.EnvironmentId, x.Uuid }).IsUnique();

@@ -20,6 +20,8 @@ public sealed class Connection : IImportedRow
     public string? InstitutionName { get; set; }
     public string? InstitutionLogoUrl { get; set; }
     public string? MetadataJson { get; set; }
+    /// <summary>The provider's payload imported with the record (GraphQL <c>remoteData</c>), as given.</summary>
+    public string? RemoteDataJson { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -39,6 +41,7 @@ internal sealed class ConnectionConfiguration : IEntityTypeConfiguration<Connect
         b.Property(c => c.InstitutionName).HasMaxLength(FinancialLimits.Name);
         b.Property(c => c.InstitutionLogoUrl).HasMaxLength(FinancialLimits.Url);
         b.Property(c => c.MetadataJson).HasMaxLength(FinancialLimits.MetadataJson);
+        b.Property(c => c.RemoteDataJson).HasMaxLength(FinancialLimits.RemoteDataJson);
         // Deleting a profile deletes its financial data, in the database, whatever deletes it.
         b.HasOne<Profile>().WithMany().HasForeignKey(c => c.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.EnvironmentId, c.Uuid }).IsUnique();
@@ -56,4 +59,6 @@ public static class FinancialLimits
     public const int Mask = 32;
     public const int MetadataJson = 32768;
     public const int MetadataKeys = 50;
+    /// <summary>A provider payload (<c>remoteData</c>), as JSON text.</summary>
+    public const int RemoteDataJson = 262_144;
 }

@@ -34,13 +34,13 @@ public sealed record ImportAbort(int Status, string Message, string Instruction)
 public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider clock, IOptions<ImportOptions> options)
 {
     private static readonly string[] ConnectionColumns =
-        ["Id", "EnvironmentId", "ProfileId", "Uuid", "Provider", "Status", "InstitutionId", "InstitutionName", "InstitutionLogoUrl", "MetadataJson", "CreatedAt", "UpdatedAt"];
+        ["Id", "EnvironmentId", "ProfileId", "Uuid", "Provider", "Status", "InstitutionId", "InstitutionName", "InstitutionLogoUrl", "MetadataJson", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
     private static readonly string[] AccountColumns =
-        ["Id", "EnvironmentId", "ProfileId", "ConnectionId", "Uuid", "Name", "Mask", "Type", "Kind", "State", "CurrencyCode", "Verified", "MetadataJson", "CreatedAt", "UpdatedAt"];
+        ["Id", "EnvironmentId", "ProfileId", "ConnectionId", "Uuid", "Name", "Mask", "Type", "Kind", "State", "CurrencyCode", "Verified", "MetadataJson", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
     private static readonly string[] BalanceColumns =
-        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "At", "Current", "Available", "CreditLimit", "CreatedAt", "UpdatedAt"];
+        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "At", "Current", "Available", "CreditLimit", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
     private static readonly string[] TransactionColumns =
-        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "Date", "Description", "Amount", "CurrencyCode", "EntryType", "Status", "MerchantId", "MerchantName", "MetadataJson", "CreatedAt", "UpdatedAt"];
+        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "Date", "Description", "Amount", "CurrencyCode", "EntryType", "Status", "MerchantId", "MerchantName", "MetadataJson", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
 
     public async Task<ImportResult> ImportAsync(string environmentId, IAsyncEnumerable<ImportSourceRecord> source, CancellationToken cancellationToken)
     {
@@ -240,7 +240,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             {
                 Id = Ids.New(Connection.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, Uuid = record.Uuid,
                 Provider = f.Provider, Status = f.Status, InstitutionId = f.InstitutionId, InstitutionName = f.InstitutionName,
-                InstitutionLogoUrl = f.InstitutionLogoUrl, MetadataJson = f.MetadataJson, CreatedAt = now, UpdatedAt = now,
+                InstitutionLogoUrl = f.InstitutionLogoUrl, MetadataJson = f.MetadataJson, RemoteDataJson = f.RemoteDataJson, CreatedAt = now, UpdatedAt = now,
             });
         }
         await UpsertAsync(run, rows, new BulkUpsert<Connection>(db, ConnectionColumns), counts, cancellationToken, (record, id, connection) =>
@@ -268,7 +268,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             {
                 Id = Ids.New(Account.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, ConnectionId = connection.Id, Uuid = record.Uuid,
                 Name = f.Name, Mask = f.Mask, Type = f.Type, Kind = f.Kind, State = f.State, CurrencyCode = f.CurrencyCode, Verified = f.Verified,
-                MetadataJson = f.MetadataJson, CreatedAt = now, UpdatedAt = now,
+                MetadataJson = f.MetadataJson, RemoteDataJson = f.RemoteDataJson, CreatedAt = now, UpdatedAt = now,
             });
         }
         await UpsertAsync(run, rows, new BulkUpsert<Account>(db, AccountColumns), counts, cancellationToken, (record, id, account) =>
@@ -296,7 +296,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
                 Add(balances, run, record, new Balance
                 {
                     Id = Ids.New(Balance.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
-                    At = b.At, Current = b.Current, Available = b.Available, CreditLimit = b.CreditLimit, CreatedAt = now, UpdatedAt = now,
+                    At = b.At, Current = b.Current, Available = b.Available, CreditLimit = b.CreditLimit, RemoteDataJson = b.RemoteDataJson, CreatedAt = now, UpdatedAt = now,
                 });
             else
             {
@@ -305,7 +305,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
                 {
                     Id = Ids.New(Transaction.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
                     Date = t.Date, Description = t.Description, Amount = t.Amount, CurrencyCode = t.CurrencyCode ?? account.CurrencyCode ?? "USD",
-                    EntryType = t.EntryType, Status = t.Status, MerchantId = t.MerchantId, MerchantName = t.MerchantName, MetadataJson = t.MetadataJson,
+                    EntryType = t.EntryType, Status = t.Status, MerchantId = t.MerchantId, MerchantName = t.MerchantName, MetadataJson = t.MetadataJson, RemoteDataJson = t.RemoteDataJson,
                     CreatedAt = now, UpdatedAt = now,
                 });
             }

@@ -14,10 +14,10 @@ internal readonly record struct EntityRef(string? Id, Guid? Uuid)
     public bool IsSet => Id is not null || Uuid is not null;
 }
 
-internal sealed record ConnectionFields(ConnectionProvider Provider, ConnectionStatus Status, string? InstitutionId, string? InstitutionName, string? InstitutionLogoUrl, string? MetadataJson);
-internal sealed record AccountFields(string Name, string? Mask, AccountType Type, AccountKind Kind, AccountState State, string CurrencyCode, bool Verified, string? MetadataJson);
-internal sealed record BalanceFields(DateTime At, long Current, long? Available, long? CreditLimit);
-internal sealed record TransactionFields(DateOnly Date, string Description, long Amount, string? CurrencyCode, EntryType EntryType, TransactionStatus Status, string? MerchantId, string? MerchantName, string? MetadataJson);
+internal sealed record ConnectionFields(ConnectionProvider Provider, ConnectionStatus Status, string? InstitutionId, string? InstitutionName, string? InstitutionLogoUrl, string? MetadataJson, string? RemoteDataJson);
+internal sealed record AccountFields(string Name, string? Mask, AccountType Type, AccountKind Kind, AccountState State, string CurrencyCode, bool Verified, string? MetadataJson, string? RemoteDataJson);
+internal sealed record BalanceFields(DateTime At, long Current, long? Available, long? CreditLimit, string? RemoteDataJson);
+internal sealed record TransactionFields(DateOnly Date, string Description, long Amount, string? CurrencyCode, EntryType EntryType, TransactionStatus Status, string? MerchantId, string? MerchantName, string? MetadataJson, string? RemoteDataJson);
 
 /// <summary>A record that passed validation, its references not yet resolved.</summary>
 internal sealed record ParsedRecord(int Index, ImportRecordType Type, Guid Uuid, EntityRef Profile, EntityRef Parent, object Fields)
@@ -39,12 +39,12 @@ internal sealed record ParsedRecord(int Index, ImportRecordType Type, Guid Uuid,
 /// </summary>
 internal static class ImportRecordParser
 {
-    private static readonly HashSet<string> Common = ["type", "uuid", "profileId", "profileUuid", "metadata"];
+    private static readonly HashSet<string> Common = ["type", "uuid", "profileId", "profileUuid", "metadata", "remoteData"];
     private static readonly Dictionary<ImportRecordType, HashSet<string>> Known = new()
     {
         [ImportRecordType.Connection] = [.. Common, "provider", "status", "institution"],
         [ImportRecordType.Account] = [.. Common, "connectionId", "connectionUuid", "name", "mask", "accountType", "kind", "state", "currencyCode", "verified"],
-        [ImportRecordType.Balance] = ["type", "uuid", "profileId", "profileUuid", "accountId", "accountUuid", "at", "current", "available", "limit"],
+        [ImportRecordType.Balance] = ["type", "uuid", "profileId", "profileUuid", "accountId", "accountUuid", "at", "current", "available", "limit", "remoteData"],
         [ImportRecordType.Transaction] = [.. Common, "accountId", "accountUuid", "date", "description", "amount", "currencyCode", "entryType", "status", "merchant"],
     };
 
@@ -103,7 +103,7 @@ internal static class ImportRecordParser
                     if (logoUrl is not null && !(Uri.TryCreate(logoUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
                         errors.Add(("institution.logoUrl", "must be an absolute http(s) URL"));
                 }
-                fields = new ConnectionFields(provider, status, institutionId, institutionName, logoUrl, reader.Metadata());
+                fields = new ConnectionFields(provider, status, institutionId, institutionName, logoUrl, reader.Metadata(), reader.RemoteData());
                 break;
             }
             case ImportRecordType.Account:
@@ -116,7 +116,7 @@ internal static class ImportRecordParser
                 var accountType = reader.Enum("accountType", AccountType.Other);
                 var kind = reader.Enum("kind", Account.KindOf(accountType));
                 fields = new AccountFields(name ?? "", reader.String("mask", FinancialLimits.Mask), accountType, kind,
-                    reader.Enum("state", AccountState.Open), reader.Currency("currencyCode") ?? "USD", reader.Bool("verified") ?? false, reader.Metadata());
+                    reader.Enum("state", AccountState.Open), reader.Currency("currencyCode") ?? "USD", reader.Bool("verified") ?? false, reader.Metadata(), reader.RemoteData());
                 break;
             }
             case ImportRecordType.Balance:
@@ -126,7 +126,7 @@ internal static class ImportRecordParser
                 if (at is null && !errors.Any(e => e.Field == "at")) errors.Add(("at", "is required (ISO 8601 date-time with offset)"));
                 var current = reader.Long("current", allowNegative: true);
                 if (current is null && !errors.Any(e => e.Field == "current")) errors.Add(("current", "is required (minor units, e.g. cents)"));
-                fields = new BalanceFields(at ?? default, current ?? 0, reader.Long("available", allowNegative: true), reader.Long("limit", allowNegative: false));
+                fields = new BalanceFields(at ?? default, current ?? 0, reader.Long("available", allowNegative: true), reader.Long("limit", allowNegative: false), reader.RemoteData());
                 break;
             }
             case ImportRecordType.Transaction:
@@ -148,7 +148,7 @@ internal static class ImportRecordParser
                     merchantName = inner.String("name", FinancialLimits.Name);
                 }
                 fields = new TransactionFields(date ?? default, description ?? "", amount ?? 0, reader.Currency("currencyCode"), entryType ?? EntryType.Debit,
-                    reader.Enum("status", TransactionStatus.Posted), merchantId, merchantName, reader.Metadata());
+                    reader.Enum("status", TransactionStatus.Posted), merchantId, merchantName, reader.Metadata(), reader.RemoteData());
                 break;
             }
         }
@@ -286,6 +286,15 @@ internal static class ImportRecordParser
             if (count > FinancialLimits.MetadataKeys) { errors.Add((prefix + "metadata", $"must have at most {FinancialLimits.MetadataKeys} keys")); return null; }
             var raw = metadata.GetRawText();
             if (raw.Length > FinancialLimits.MetadataJson) { errors.Add((prefix + "metadata", $"is too large (at most {FinancialLimits.MetadataJson} characters of JSON)")); return null; }
+            return raw;
+        }
+
+        /// <summary>The provider's payload for the record, kept as the JSON text it was given.</summary>
+        public string? RemoteData()
+        {
+            if (Object("remoteData") is not { } payload) return null;
+            var raw = payload.GetRawText();
+            if (raw.Length > FinancialLimits.RemoteDataJson) { errors.Add((prefix + "remoteData", $"is too large (at most {FinancialLimits.RemoteDataJson} characters of JSON)")); return null; }
             return raw;
         }
 

@@ -27,6 +27,8 @@ public sealed class Transaction : IImportedRow
     public string? MerchantId { get; set; }
     public string? MerchantName { get; set; }
     public string? MetadataJson { get; set; }
+    /// <summary>The provider's payload imported with the record (GraphQL <c>remoteData</c>), as given.</summary>
+    public string? RemoteDataJson { get; set; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
 }
@@ -48,6 +50,7 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         b.Property(t => t.MerchantId).HasMaxLength(FinancialLimits.ExternalId);
         b.Property(t => t.MerchantName).HasMaxLength(FinancialLimits.Name);
         b.Property(t => t.MetadataJson).HasMaxLength(FinancialLimits.MetadataJson);
+        b.Property(t => t.RemoteDataJson).HasMaxLength(FinancialLimits.RemoteDataJson);
         b.HasOne<Profile>().WithMany().HasForeignKey(t => t.ProfileId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(t => new { t.EnvironmentId, t.Uuid }).IsUnique();

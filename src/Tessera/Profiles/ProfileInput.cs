@@ -150,6 +150,9 @@ public sealed class ProfileInput
         Email.IsSet || Phone.IsSet || Name.IsSet || FirstName.IsSet || LastName.IsSet || DateOfBirth.IsSet || Line1.IsSet || Line2.IsSet
         || City.IsSet || State.IsSet || PostalCode.IsSet || CountryCode.IsSet || MetadataJson.IsSet;
 
+    /// <summary>Sets the metadata to store: the merge of what was sent into what is stored (<see cref="Metadata.MetadataMerge"/>).</summary>
+    public void ReplaceMetadata(string? json) => MetadataJson = Optional<string?>.Of(json);
+
     /// <summary>Copies the attributes that were sent onto <paramref name="profile"/>.</summary>
     public void ApplyTo(Profile profile, DateTime now)
     {

@@ -15,11 +15,17 @@ public static class EventTypes
     public const string ConnectionCreated = "connection.created";
     public const string ConnectionSyncedSuccessful = "connection.synced.successful";
     public const string ConnectionDisconnected = "connection.disconnected";
+    public const string ConnectionSyncedErroredRepairable = "connection.synced.errored.repairable";
+    public const string ConnectionSyncedErroredInstitution = "connection.synced.errored.institution";
+    public const string ConnectionSyncedErroredProvider = "connection.synced.errored.provider";
+    public const string ConnectionSyncedErroredService = "connection.synced.errored.service";
     public const string AccountCreated = "account.created";
     public const string BalanceCreated = "balance.created";
 
     public static readonly IReadOnlyList<string> All =
-        [ProfileCreated, ProfileDeleted, ProfileVerified, SessionRevoked, ConnectionCreated, ConnectionSyncedSuccessful, ConnectionDisconnected, AccountCreated, BalanceCreated];
+        [ProfileCreated, ProfileDeleted, ProfileVerified, SessionRevoked, ConnectionCreated, ConnectionSyncedSuccessful, ConnectionDisconnected,
+         ConnectionSyncedErroredRepairable, ConnectionSyncedErroredInstitution, ConnectionSyncedErroredProvider, ConnectionSyncedErroredService,
+         AccountCreated, BalanceCreated];
 
     /// <summary>Every type and every parent scope of one (<c>connection</c>, <c>connection.synced</c>).</summary>
     public static readonly IReadOnlySet<string> Subscribable = All
