@@ -8,9 +8,12 @@ const domain = 'tessera.test'
 const realFetch = globalThis.fetch
 // What the SDK sent to /v1/graphql, to check it batches (the SDK keeps the fetch it saw at import).
 const graphqlBodies = []
+// Every request the SDK makes to the auth endpoint, to see its retries.
+const authRequests = []
 globalThis.fetch = (input, init) => {
   const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
   if (url.pathname === '/v1/graphql' && typeof init?.body === 'string') graphqlBodies.push(JSON.parse(init.body))
+  if (url.pathname === '/v1/users/session') authRequests.push(init?.method ?? 'GET')
   if (url.hostname.endsWith(`.${domain}`)) return realFetch(new URL(url.pathname + url.search, base), init)
   return realFetch(input, init)
 }
@@ -31,10 +34,15 @@ const check = async (name, fn) => {
   console.log(`ok - ${name}`)
 }
 
-const latestPasscode = (recipient) => {
+const passcodeMessages = (recipient) => {
   const out = execFileSync(cli[0], [...cli.slice(1, 2), 'outbox', 'list', '--environment', environmentId, '--json', ...cli.slice(2)], { encoding: 'utf8' })
   const messages = JSON.parse(out).filter((m) => m.recipient === recipient)
   messages.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+  return messages
+}
+
+const latestPasscode = (recipient) => {
+  const messages = passcodeMessages(recipient)
   const code = messages[0]?.text?.match(/\b\d{6}\b/)?.[0]
   assert.ok(code, `a passcode for ${recipient} in the outbox`)
   return code
@@ -54,9 +62,24 @@ await check('identify of a new email returns 201 with a token the SDK can parse'
   assert.equal(response.headers.get('authorization'), `Bearer ${token}`)
 })
 
+let firstCode
+let firstSentAt
 await check('identify of an existing email returns 202', async () => {
+  firstSentAt = Date.now()
   const response = await auth.identify({ email })
   assert.equal(response.status, 202)
+})
+
+await check('a second identify inside the 30 s resend cooldown resolves 202 in one request and sends nothing', async () => {
+  // The SDK retries a 429 ten times and ignores Retry-After: a refusal here would be 11 requests and a rejection.
+  authRequests.length = 0
+  const response = await auth.identify({ email })
+  assert.equal(response.status, 202)
+  assert.deepEqual(authRequests, ['POST'], 'exactly one request, no retries')
+  assert.ok(Date.now() - firstSentAt < 30_000, 'still inside the cooldown')
+  // Read after both calls: the CLI is slow on a busy machine and must not let the cooldown run out in between.
+  assert.equal(passcodeMessages(email).length, 1, 'no second passcode')
+  firstCode = latestPasscode(email)
 })
 
 await check('authenticate with a wrong passcode returns 401', async () => {
@@ -65,8 +88,8 @@ await check('authenticate with a wrong passcode returns 401', async () => {
   assert.equal(response.status, 401)
 })
 
-await check('authenticate with the passcode from the outbox returns 201', async () => {
-  const response = await auth.authenticate({ email, passcode: latestPasscode(email) })
+await check('authenticate with the first passcode (sent before the suppressed resend) returns 201', async () => {
+  const response = await auth.authenticate({ email, passcode: firstCode })
   assert.equal(response.status, 201)
   token = response.data.token
   assert.ok(JsonWebTokenParse(token))

@@ -44,6 +44,7 @@ public static partial class Program
     {
         var app = builder.Build();
         app.UseRequestCounting();
+        app.UseQuilttVersion();
         app.UseTesseraErrors();
         app.UseTrustedProxies();
         app.UseBrowserOrigins();

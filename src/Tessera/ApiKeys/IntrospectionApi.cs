@@ -8,7 +8,8 @@ namespace Tessera.ApiKeys;
 public static class IntrospectionApi
 {
     public sealed record EnvironmentView(string Id, string Name, string Mode, JsonElement? Metadata);
-    public sealed record ApiKeyView(string Id, string Name, JsonElement? Metadata, EnvironmentView Environment);
+    /// <param name="ApiVersion">Quiltt pins a version per key; Tessera keys all answer <see cref="Http.QuilttVersion.Current"/> by default.</param>
+    public sealed record ApiKeyView(string Id, string Name, string ApiVersion, JsonElement? Metadata, EnvironmentView Environment);
 
     public static IEndpointRouteBuilder MapIntrospectionApi(this IEndpointRouteBuilder routes)
     {
@@ -21,7 +22,7 @@ public static class IntrospectionApi
     {
         var caller = http.ApiKeyCaller();
         var environment = caller.Environment;
-        return TypedResults.Ok(new ApiKeyView(caller.Key.Id, caller.Key.Name, Json(caller.Key.MetadataJson),
+        return TypedResults.Ok(new ApiKeyView(caller.Key.Id, caller.Key.Name, Http.QuilttVersion.Current, Json(caller.Key.MetadataJson),
             new EnvironmentView(environment.Id, environment.Name, ModeName(environment.Mode), Json(environment.MetadataJson))));
     }
 

@@ -23,6 +23,8 @@ public static class AuditActions
     public const string SessionRevoked = "session.revoked";
     public const string SessionsRevokedAll = "sessions.revoked_all";
     public const string PasscodeSent = "passcode.sent";
+    /// <summary>Identify inside the resend cooldown: answered as accepted, nothing sent, the passcode already out still valid.</summary>
+    public const string PasscodeResendSuppressed = "passcode.resend_suppressed";
     public const string PasscodeFailed = "passcode.failed";
     public const string LimitHit = "limit.hit";
     public const string ApiKeyCreated = "api_key.created";

@@ -11,8 +11,8 @@ namespace Tessera.Http;
 /// </summary>
 public static class BrowserOrigins
 {
-    private const string AllowedHeaders = "authorization, content-type, accept, quiltt-client-version, quiltt-sdk-agent";
-    private const string ExposedHeaders = "Authorization, Ratelimit-Limit, Ratelimit-Remaining, Ratelimit-Reset, Retry-After";
+    private const string AllowedHeaders = "authorization, content-type, accept, quiltt-client-version, quiltt-sdk-agent, quiltt-version";
+    private const string ExposedHeaders = "Authorization, Ratelimit-Limit, Ratelimit-Remaining, Ratelimit-Reset, Retry-After, Quiltt-Version, Current-Page, Page-Items, Total-Count, Total-Pages";
 
     public static IApplicationBuilder UseBrowserOrigins(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {

@@ -37,7 +37,12 @@ public static class PasscodePolicy
         SignUp,
         SignupsClosed,
         Disabled,
-        Cooldown,
+        /// <summary>
+        /// A passcode went to the identifier less than the resend cooldown ago: answer as a send is answered, send
+        /// nothing, and leave that passcode valid. The SDK retries a 429 ten times without reading Retry-After, so a
+        /// refusal here would cost eleven requests and end in an error; nothing is sent either way.
+        /// </summary>
+        ResendSuppressed,
         IpLimit,
         EnvironmentLimit,
         /// <summary>A count is near its limit by its upper bound: count exactly and decide again.</summary>
@@ -67,12 +72,16 @@ public static class PasscodePolicy
             verdict = SendVerdict.SendNothing;
         }
 
-        if (state.NewestChallengeAt is { } last && now - last < options.ResendCooldown)
-            return new(SendVerdict.Cooldown, Seconds(last + options.ResendCooldown - now));
+        // The send limits first: a caller past one is refused whatever others did, so the suppressed resend below can
+        // tell a caller over its limit nothing about another caller's recent passcode.
         if (state.HasIp && state.SendsFromIp >= options.MaxSendsPerIpPerHour)
             return new(state.CountsExact ? SendVerdict.IpLimit : SendVerdict.CountExactly, 3600);
         if (state.SendsInEnvironment >= options.MaxSendsPerEnvironmentPerHour)
             return new(state.CountsExact ? SendVerdict.EnvironmentLimit : SendVerdict.CountExactly, 3600);
+        // Reached only where a send would be answered "accepted" (a known identifier, or any identifier of an
+        // enumeration-safe client), so answering it alike reveals nothing a send does not.
+        if (state.NewestChallengeAt is { } last && now - last < options.ResendCooldown)
+            return new(SendVerdict.ResendSuppressed, Seconds(last + options.ResendCooldown - now));
         return new(verdict);
     }
 

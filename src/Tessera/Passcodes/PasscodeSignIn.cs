@@ -54,6 +54,7 @@ public sealed class PasscodeSignIn(
         // A sign-up issues at once; the key is read before the unit, which must not wait on anything but its statements.
         var key = await keys.GetActiveAsync(caller.Environment.Id, cancellationToken);
         var modes = await sendLimitLocks.FirstModesAsync(db, cancellationToken);
+        var raced = false;
         while (true)
         {
             PasswordlessOutcome outcome;
@@ -63,8 +64,12 @@ public sealed class PasscodeSignIn(
             }
             catch (DbException ex) when (DbErrors.IsUniqueViolation(ex, out _))
             {
-                // A concurrent sign-up (or an API issuance) took the identifier first: it now exists, so this caller must prove it.
-                return PasswordlessOutcome.IdentifierJustRegistered;
+                // A concurrent sign-up (or an API issuance) took the identifier first: it now exists, so this caller
+                // must prove it. Decided again once, as a known identifier (a passcode, 202), since the SDK's hooks
+                // have no answer for a 409; a second race in a row is refused.
+                if (raced) return PasswordlessOutcome.IdentifierJustRegistered;
+                raced = true;
+                continue;
             }
             switch (outcome)
             {
@@ -112,14 +117,16 @@ public sealed class PasscodeSignIn(
             case SendVerdict.SignupsClosed: return PasswordlessOutcome.SignupsClosed;
             case SendVerdict.Disabled: return PasswordlessOutcome.Disabled;
             case SendVerdict.SignUp: return await SignUpUnitAsync(unit, caller, key, now);
-            case SendVerdict.Cooldown or SendVerdict.IpLimit or SendVerdict.EnvironmentLimit:
+            case SendVerdict.ResendSuppressed:
+                // The passcode already out stays the one to answer with: no challenge, no message, no send counted.
+                unit.Insert(AuditLog.NewEvent(now, AuditActions.PasscodeResendSuppressed, caller.Client.Id, environmentId, state.ProfileId, caller.Ip,
+                    detail: $"within the resend cooldown ({decision.RetryAfterSeconds}s left)"));
+                return new PasswordlessOutcome.Accepted(MessagePending: false);
+            case SendVerdict.IpLimit or SendVerdict.EnvironmentLimit:
                 unit.Insert(AuditLog.NewEvent(now, AuditActions.LimitHit, caller.Client.Id, environmentId, state.ProfileId, caller.Ip, detail: "passcode send"));
-                return new PasswordlessOutcome.TooManyRequests(decision.RetryAfterSeconds, decision.Verdict switch
-                {
-                    SendVerdict.Cooldown => "A passcode was just sent to this identifier",
-                    SendVerdict.IpLimit => "Too many passcodes requested from this address",
-                    _ => "Too many passcodes sent by this environment",
-                });
+                return new PasswordlessOutcome.TooManyRequests(decision.RetryAfterSeconds, decision.Verdict == SendVerdict.IpLimit
+                    ? "Too many passcodes requested from this address"
+                    : "Too many passcodes sent by this environment");
         }
 
         // Decoys too: an enumeration-safe client answers alike whether or not it would have sent.
@@ -164,14 +171,20 @@ public sealed class PasscodeSignIn(
         var sandboxCode = caller.Environment.Mode == EnvironmentMode.Sandbox && passcode == PasscodeHasher.SandboxCode;
         var key = await keys.GetActiveAsync(caller.Environment.Id, cancellationToken);
         PasswordlessOutcome outcome;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            outcome = await units.RunAsync(unit => AuthenticateUnitAsync(unit, caller, passcode, sandboxCode, key), cancellationToken);
-        }
-        catch (DbException ex) when (DbErrors.IsUniqueViolation(ex, out _))
-        {
-            // A profile created for the identifier while this proof was in flight (a sign-up on proof raced an issuance).
-            return PasswordlessOutcome.IdentifierJustRegistered;
+            try
+            {
+                outcome = await units.RunAsync(unit => AuthenticateUnitAsync(unit, caller, passcode, sandboxCode, key), cancellationToken);
+                break;
+            }
+            catch (DbException ex) when (DbErrors.IsUniqueViolation(ex, out _))
+            {
+                // A profile created for the identifier while this proof was in flight (a sign-up on proof raced an
+                // issuance). Nothing was written, so the answer is decided once more against the profile that now
+                // holds the identifier, as it would have been had the proof come a moment later.
+                if (attempt == 2) return PasswordlessOutcome.IdentifierJustRegistered;
+            }
         }
         // After the commit, this instance drops the revoked sessions at once; the others learn from the revocation log.
         if (outcome is PasswordlessOutcome.SessionCreated { Revoked.Count: > 0 } created)

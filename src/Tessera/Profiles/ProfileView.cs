@@ -17,6 +17,7 @@ public sealed record ProfileView(
     ProfileView.AddressView? Address,
     JsonElement? Metadata,
     bool Disabled,
+    DateTime At,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
@@ -35,6 +36,8 @@ public sealed record ProfileView(
             hasAddress ? new AddressView(p.AddressLine1, p.AddressLine2, p.AddressCity, p.AddressState, p.AddressPostalCode, p.AddressCountryCode) : null,
             p.MetadataJson is null ? null : JsonDocument.Parse(p.MetadataJson).RootElement.Clone(),
             p.DisabledAt is not null,
+            // Quiltt's "most recently known state": Tessera syncs from no upstream, so the last update.
+            p.UpdatedAt,
             p.CreatedAt, p.UpdatedAt);
     }
 }

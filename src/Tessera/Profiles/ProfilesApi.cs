@@ -11,8 +11,6 @@ namespace Tessera.Profiles;
 /// <summary>Server-side profile management, scoped to the API key's environment.</summary>
 public static class ProfilesApi
 {
-    public const int MaxPageSize = 100;
-
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/profiles").RequireApiKey().WithTags("Profiles");
@@ -23,8 +21,6 @@ public static class ProfilesApi
         group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions");
         return routes;
     }
-
-    public sealed record ProfilePage(IReadOnlyList<ProfileView> Profiles, int Page, int Limit, int Total);
 
     private static async Task<Results<Created<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> CreateAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock)
@@ -52,29 +48,17 @@ public static class ProfilesApi
         return TypedResults.Created($"/v1/profiles/{profile.Id}", ProfileView.From(profile));
     }
 
-    private static async Task<Results<Ok<ProfilePage>, JsonHttpResult<Dictionary<string, List<string>>>>> ListAsync(
-        HttpContext http, TesseraDbContext db, string? page, string? limit)
+    /// <summary>A page of the environment's profiles, oldest first (<see cref="PageRequest"/>: Quiltt's pagination).</summary>
+    private static async Task<Results<Ok<List<ProfileView>>, JsonHttpResult<ApiError>>> ListAsync(HttpContext http, TesseraDbContext db)
     {
+        if (!PageRequest.TryParse(http.Request.Query, out var page, out var error)) return error!;
         var environmentId = http.ApiKeyCaller().Environment.Id;
-        var errors = new ValidationErrors();
-        var pageNumber = ParsePositive(page, 1, "page", int.MaxValue / MaxPageSize, errors);
-        var pageSize = ParsePositive(limit, 25, "limit", MaxPageSize, errors);
-        if (errors.Any) return errors.ToResult();
-
         var query = db.Profiles.AsNoTracking().Where(p => p.EnvironmentId == environmentId);
-        var total = await query.CountAsync(http.RequestAborted);
         var rows = await query.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)
-            .Skip((pageNumber - 1) * pageSize).Take(pageSize).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(new ProfilePage(rows.Select(ProfileView.From).ToList(), pageNumber, pageSize, total));
-    }
-
-    private static int ParsePositive(string? raw, int fallback, string field, int max, ValidationErrors errors)
-    {
-        if (raw is null) return fallback;
-        if (int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
-            return value;
-        errors.Add(field, $"must be a whole number from 1 to {max}");
-        return fallback;
+            .Skip(page.Skip).Take(page.Items).ToListAsync(http.RequestAborted);
+        var total = await page.TotalAsync(rows.Count, () => query.LongCountAsync(http.RequestAborted));
+        page.WriteHeaders(http, total);
+        return TypedResults.Ok(rows.Select(ProfileView.From).ToList());
     }
 
     private static async Task<Results<Ok<ProfileView>, JsonHttpResult<ApiError>>> GetAsync(HttpContext http, ProfileStore profiles, string id)

@@ -28,8 +28,6 @@ public static class WebhooksApi
             new(s.Id, s.Name, s.TargetUrl, s.EventTypeList, s.Disabled, s.DisabledReason, s.CreatedAt, s.UpdatedAt, secret);
     }
 
-    public sealed record SubscriptionList(IReadOnlyList<SubscriptionView> Subscriptions);
-
     public sealed record AttemptView(DateTime At, int? StatusCode, string? Error, int DurationMs);
 
     public sealed record DeliveryView(
@@ -78,12 +76,16 @@ public static class WebhooksApi
         return TypedResults.Created($"/v1/webhooks/subscriptions/{id}", SubscriptionView.From(subscription, secret));
     }
 
-    private static async Task<Ok<SubscriptionList>> ListAsync(HttpContext http, TesseraDbContext db)
+    /// <summary>A page of the environment's subscriptions, oldest first (<see cref="PageRequest"/>: Quiltt's pagination).</summary>
+    private static async Task<Results<Ok<List<SubscriptionView>>, JsonHttpResult<ApiError>>> ListAsync(HttpContext http, TesseraDbContext db)
     {
+        if (!PageRequest.TryParse(http.Request.Query, out var page, out var error)) return error!;
         var environmentId = http.ApiKeyCaller().Environment.Id;
-        var rows = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.EnvironmentId == environmentId)
-            .OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(new SubscriptionList(rows.Select(s => SubscriptionView.From(s)).ToList()));
+        var query = db.WebhookSubscriptions.AsNoTracking().Where(s => s.EnvironmentId == environmentId);
+        var rows = await query.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id).Skip(page.Skip).Take(page.Items).ToListAsync(http.RequestAborted);
+        var total = await page.TotalAsync(rows.Count, () => query.LongCountAsync(http.RequestAborted));
+        page.WriteHeaders(http, total);
+        return TypedResults.Ok(rows.Select(s => SubscriptionView.From(s)).ToList());
     }
 
     private static async Task<Results<Ok<SubscriptionView>, JsonHttpResult<ApiError>>> GetAsync(HttpContext http, TesseraDbContext db, string id)

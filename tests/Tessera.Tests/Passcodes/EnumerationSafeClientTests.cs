@@ -50,7 +50,7 @@ public abstract class EnumerationSafeClientTests(Backend backend, PostgresServer
         var again = new List<string>();
         foreach (var email in new[] { Known, Unknown, Disabled }) again.Add(await ShapeAsync(await IdentifyAsync(client, email)));
         Assert.All(again, shape => Assert.Equal(again[0], shape));
-        Assert.StartsWith("429", again[0]);
+        Assert.Equal(first[0], again[0]); // a suppressed resend reads as a send
 
         // A code went to the known address only, and to the unknown one only where it may sign up.
         Assert.Equal(1, await CountAsync(db => db.OutboxMessages.Where(m => m.Recipient == Known)));

@@ -29,9 +29,14 @@ public sealed class PasscodePolicyTests
         { "known: a code", Known(), Open, SendVerdict.SendPasscode },
         { "disabled: says so", Known(disabled: true), Open, SendVerdict.Disabled },
         { "disabled, enumeration-safe: a decoy", Known(disabled: true), Safe, SendVerdict.SendNothing },
-        { "cooldown one second short", Known() with { NewestChallengeAt = Now.AddSeconds(-29) }, Open, SendVerdict.Cooldown },
+        { "cooldown one second short: accepted, nothing sent", Known() with { NewestChallengeAt = Now.AddSeconds(-29) }, Open, SendVerdict.ResendSuppressed },
         { "cooldown over", Known() with { NewestChallengeAt = Now.AddSeconds(-30) }, Open, SendVerdict.SendPasscode },
-        { "decoys keep the cooldown", Known(null) with { NewestChallengeAt = Now.AddSeconds(-1) }, Safe, SendVerdict.Cooldown },
+        { "decoys keep the cooldown", Known(null) with { NewestChallengeAt = Now.AddSeconds(-1) }, Safe, SendVerdict.ResendSuppressed },
+        { "unknown, verify new profiles, in the cooldown", Known(null) with { NewestChallengeAt = Now.AddSeconds(-1) }, Open with { VerifyNewProfiles = true }, SendVerdict.ResendSuppressed },
+        { "cooldown does not hide a sign-up", Known(null) with { NewestChallengeAt = Now.AddSeconds(-1) }, Open, SendVerdict.SignUp },
+        { "cooldown does not hide a disabled profile", Known(disabled: true) with { NewestChallengeAt = Now.AddSeconds(-1) }, Open, SendVerdict.Disabled },
+        { "network at its limit inside the cooldown: the limit answers", Known() with { NewestChallengeAt = Now.AddSeconds(-1), SendsFromIp = 20, CountsExact = true }, Open, SendVerdict.IpLimit },
+        { "environment at its limit inside the cooldown: the limit answers", Known() with { NewestChallengeAt = Now.AddSeconds(-1), SendsInEnvironment = 1000, CountsExact = true }, Open, SendVerdict.EnvironmentLimit },
         { "network one under its limit", Known() with { SendsFromIp = 19, CountsExact = true }, Open, SendVerdict.SendPasscode },
         { "network at its limit, upper bound: count exactly", Known() with { SendsFromIp = 20 }, Open, SendVerdict.CountExactly },
         { "network at its limit, exact", Known() with { SendsFromIp = 20, CountsExact = true }, Open, SendVerdict.IpLimit },
@@ -46,7 +51,7 @@ public sealed class PasscodePolicyTests
         Assert.Equal(expected, DecideSend(state, client, Options, Now).Verdict);
 
     [Fact]
-    public void TheCooldownSaysWhenToComeBack() =>
+    public void ASuppressedResendKnowsWhenTheCooldownEnds() =>
         Assert.Equal(21, DecideSend(Known() with { NewestChallengeAt = Now.AddSeconds(-9) }, Open, Options, Now).RetryAfterSeconds);
 
     [Theory]
