@@ -104,8 +104,14 @@ try {
   });
   check(forged.status === 401 && rejected === 1, `a forged delivery was answered ${forged.status}`);
 
-  const deliveries = await api('GET', `/v1/webhooks/subscriptions/${subscription.json.id}/deliveries`);
-  check(deliveries.json.deliveries.every((d) => d.status === 'succeeded'), `deliveries ${JSON.stringify(deliveries.json.deliveries.map((d) => d.status))}`);
+  // The last answer may still be on its way into the delivery log: look again, a bounded number of times.
+  let statuses = [];
+  for (let i = 0; i < 50; i++) {
+    statuses = (await api('GET', `/v1/webhooks/subscriptions/${subscription.json.id}/deliveries`)).json.deliveries.map((d) => d.status);
+    if (statuses.length === wanted.length && statuses.every((s) => s === 'succeeded')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(statuses.length === wanted.length && statuses.every((s) => s === 'succeeded'), `deliveries ${JSON.stringify(statuses)}`);
 } catch (error) {
   fail(error.stack ?? String(error));
 } finally {
