@@ -95,8 +95,9 @@ public static class EventLog
         foreach (var b in plan.Balances) Record(db, EventTypes.BalanceCreated, b.EnvironmentId, b.ProfileId, new { id = b.Id, uuid = b.Uuid, accountId = b.AccountId }, at);
         Record(db, EventTypes.ConnectionSyncedSuccessfulInitial, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
         Record(db, EventTypes.ConnectionSyncedSuccessfulHistorical, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
-        var dates = plan.Transactions.Select(t => t.Date).DefaultIfEmpty(DateOnly.FromDateTime(at)).ToList();
-        RecordProfileReady(db, c.EnvironmentId, c.ProfileId, c.Id, dates.Min(), dates.Max(), at);
+        // The data runs from the first transaction to today (the sync's end), whether or not today has one.
+        var today = DateOnly.FromDateTime(at);
+        RecordProfileReady(db, c.EnvironmentId, c.ProfileId, c.Id, plan.Transactions.Select(t => t.Date).DefaultIfEmpty(today).Min(), today, at);
     }
 
     /// <summary><c>profile.ready</c>: the record is the profile; metadata says which connection and dates changed.</summary>
