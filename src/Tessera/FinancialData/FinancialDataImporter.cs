@@ -76,6 +76,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             }
         }
         if (chunk.Count > 0) await WriteChunkAsync(run, chunk, cancellationToken);
+        await run.Events.FinishAsync(db, clock.GetUtcNow().UtcDateTime, cancellationToken);
         return run.Result(abort);
     }
 

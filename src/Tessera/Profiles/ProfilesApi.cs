@@ -128,7 +128,8 @@ public static class ProfilesApi
         var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
         revoked.Add(sessions.RevokeProfile(profile.Id));
         db.Profiles.Remove(profile);
-        Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileDeleted, profile.EnvironmentId, profile.Id, new { id = profile.Id, uuid = profile.Uuid }, revoked[^1].CreatedAt);
+        // The whole record: when the event is delivered the profile is gone, and this is what the payload carries.
+        Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileDeleted, profile.EnvironmentId, profile.Id, Webhooks.WebhookPayload.Profile(profile), revoked[^1].CreatedAt);
         var caller = http.ApiKeyCaller();
         audit.Record(AuditActions.ProfileDeleted, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http));
         await db.SaveChangesAsync(http.RequestAborted);

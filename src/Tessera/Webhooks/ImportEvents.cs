@@ -5,9 +5,12 @@ using Tessera.FinancialData;
 namespace Tessera.Webhooks;
 
 /// <summary>
-/// The events of one import, recorded chunk by chunk inside each chunk's write transaction:
-/// <c>connection.created</c>, <c>account.created</c> and <c>balance.created</c> for rows the upsert inserted (not
-/// those it updated), and <c>connection.synced.successful</c> once per connection the import touched.
+/// The events of one import. Chunk by chunk, inside each chunk's write transaction: <c>connection.created</c>,
+/// <c>account.created</c> (and <c>account.verified</c> for a verified one) and <c>balance.created</c> for rows the
+/// upsert inserted (not those it updated), and one sync per connection the import touched:
+/// <c>connection.synced.successful.initial</c> for a connection this import created, <c>connection.synced.successful</c>
+/// for an existing one. When the import ends (<see cref="FinishAsync"/>): <c>connection.synced.successful.historical</c>
+/// for each connection it created, and <c>profile.ready</c> for each connection it synced.
 /// </summary>
 /// <remarks>
 /// Inserted or updated: the importer offers a fresh random id with every row, and an existing row keeps its own id
@@ -16,9 +19,12 @@ namespace Tessera.Webhooks;
 /// </remarks>
 public sealed class ImportEvents
 {
-    private readonly HashSet<string> _synced = new(StringComparer.Ordinal);
+    private sealed record Synced(string EnvironmentId, string ProfileId, bool Created);
+
+    private readonly Dictionary<string, Synced> _synced = new(StringComparer.Ordinal);
     private readonly List<string> _syncedInChunk = [];
     private readonly HashSet<string> _connectionsInChunk = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _createdInChunk = new(StringComparer.Ordinal);
     private readonly HashSet<string> _accountsInChunk = new(StringComparer.Ordinal);
 
     /// <summary>A row the upsert wrote, as the importer offered it; <paramref name="id"/> as returned.</summary>
@@ -29,11 +35,19 @@ public sealed class ImportEvents
         {
             case Connection connection:
                 _connectionsInChunk.Add(id);
-                if (inserted) EventLog.Record(db, EventTypes.ConnectionCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = connection.Uuid }, at);
+                if (inserted)
+                {
+                    _createdInChunk.Add(id);
+                    EventLog.Record(db, EventTypes.ConnectionCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = connection.Uuid }, at);
+                }
                 break;
             case Account account:
                 _connectionsInChunk.Add(account.ConnectionId);
-                if (inserted) EventLog.Record(db, EventTypes.AccountCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = account.Uuid, connectionId = account.ConnectionId }, at);
+                if (inserted)
+                {
+                    EventLog.Record(db, EventTypes.AccountCreated, row.EnvironmentId, row.ProfileId, new { id, uuid = account.Uuid, connectionId = account.ConnectionId }, at);
+                    if (account.Verified) EventLog.Record(db, EventTypes.AccountVerified, row.EnvironmentId, row.ProfileId, new { id, uuid = account.Uuid, connectionId = account.ConnectionId }, at);
+                }
                 break;
             case Balance balance:
                 _accountsInChunk.Add(balance.AccountId);
@@ -54,33 +68,62 @@ public sealed class ImportEvents
             foreach (var connectionId in await db.Accounts.AsNoTracking().Where(a => accounts.Contains(a.Id)).Select(a => a.ConnectionId).Distinct().ToListAsync(cancellationToken))
                 _connectionsInChunk.Add(connectionId);
         }
-        var fresh = _connectionsInChunk.Where(c => !_synced.Contains(c)).ToList();
+        var fresh = _connectionsInChunk.Where(c => !_synced.ContainsKey(c)).ToList();
         if (fresh.Count > 0)
         {
             var connections = await db.Connections.AsNoTracking().Where(c => fresh.Contains(c.Id))
                 .Select(c => new { c.Id, c.Uuid, c.EnvironmentId, c.ProfileId }).ToListAsync(cancellationToken);
             foreach (var c in connections.OrderBy(c => c.Id, StringComparer.Ordinal))
             {
-                EventLog.Record(db, EventTypes.ConnectionSyncedSuccessful, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
-                _synced.Add(c.Id);
+                var created = _createdInChunk.Contains(c.Id);
+                EventLog.Record(db, created ? EventTypes.ConnectionSyncedSuccessfulInitial : EventTypes.ConnectionSyncedSuccessful,
+                    c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
+                _synced[c.Id] = new Synced(c.EnvironmentId, c.ProfileId, created);
                 _syncedInChunk.Add(c.Id);
             }
         }
         await db.SaveChangesAsync(cancellationToken);
-        // Saved: stop tracking them, so a long import does not hold every event in memory.
-        foreach (var entry in db.ChangeTracker.Entries<WebhookEvent>().ToList()) entry.State = EntityState.Detached;
-        _connectionsInChunk.Clear();
-        _accountsInChunk.Clear();
-        _syncedInChunk.Clear();
+        Forget(db);
     }
 
     /// <summary>The chunk rolled back: its events must not be written by a later save.</summary>
     public void Discard(TesseraDbContext db)
     {
-        foreach (var entry in db.ChangeTracker.Entries<WebhookEvent>().ToList()) entry.State = EntityState.Detached;
         foreach (var id in _syncedInChunk) _synced.Remove(id);
+        Forget(db);
+    }
+
+    /// <summary>
+    /// The import is over: every connection it synced is complete. Its own transaction: a crash before it leaves the
+    /// data written and no <c>profile.ready</c>, as for a sync that did not finish.
+    /// </summary>
+    public async Task FinishAsync(TesseraDbContext db, DateTime at, CancellationToken cancellationToken)
+    {
+        if (_synced.Count == 0) return;
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
+        var ids = _synced.Keys.ToList();
+        // Connections deleted during the import (with their profile) get no event.
+        var live = (await db.Connections.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken))
+            .Order(StringComparer.Ordinal).ToList();
+        foreach (var id in live)
+        {
+            var c = _synced[id];
+            if (c.Created) EventLog.Record(db, EventTypes.ConnectionSyncedSuccessfulHistorical, c.EnvironmentId, c.ProfileId, new { id }, at);
+            EventLog.RecordProfileReady(db, c.EnvironmentId, c.ProfileId, id, null, null, at);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Forget(db);
+        _synced.Clear();
+    }
+
+    private void Forget(TesseraDbContext db)
+    {
+        // Saved or discarded: stop tracking them, so a long import does not hold every event in memory.
+        foreach (var entry in db.ChangeTracker.Entries<WebhookEvent>().ToList()) entry.State = EntityState.Detached;
         _syncedInChunk.Clear();
         _connectionsInChunk.Clear();
+        _createdInChunk.Clear();
         _accountsInChunk.Clear();
     }
 }

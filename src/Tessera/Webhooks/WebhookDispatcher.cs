@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Data;
@@ -203,7 +202,7 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var body = Payload(environment.Id, evt);
+        var body = await WebhookPayload.BuildAsync(db, environment, evt, cancellationToken);
         var started = clock.GetTimestamp();
         var at = clock.GetUtcNow();
         int? status = null;
@@ -213,7 +212,10 @@ public sealed class WebhookDispatcher(
             var secret = Encoding.UTF8.GetString(protector.Unprotect(subscription.ProtectedSecret, WebhooksApi.SecretPurpose(subscription.Id)));
             using var request = new HttpRequestMessage(HttpMethod.Post, subscription.TargetUrl);
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, at.ToUnixTimeSeconds(), body));
+            var timestamp = at.ToUnixTimeSeconds();
+            request.Headers.TryAddWithoutValidation(WebhookSignature.QuilttTimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.QuilttSignatureHeader, WebhookSignature.SignQuiltt(secret, timestamp, body));
+            request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Sign(secret, timestamp, body));
             request.Headers.TryAddWithoutValidation("Tessera-Delivery-Id", delivery.Id);
             request.Headers.TryAddWithoutValidation("Tessera-Event-Id", evt.Id);
             request.Headers.UserAgent.ParseAdd("Tessera-Webhooks/1");
@@ -292,21 +294,6 @@ public sealed class WebhookDispatcher(
     }
 
     private static IQueryable<WebhookDelivery> Row(TesseraDbContext db, long seq) => db.WebhookDeliveries.Where(d => d.Seq == seq);
-
-    /// <summary>The body POSTed: <c>{environment, eventTypes, events}</c>, one event per delivery.</summary>
-    internal static string Payload(string environmentId, WebhookEvent evt)
-    {
-        using var record = JsonDocument.Parse(evt.RecordJson);
-        return JsonSerializer.Serialize(new
-        {
-            environment = environmentId,
-            eventTypes = new[] { evt.Type },
-            events = new[]
-            {
-                new { id = evt.Id, type = evt.Type, time = evt.OccurredAt, environment = environmentId, profile = evt.ProfileId, record = record.RootElement },
-            },
-        }, TesseraJson.Options);
-    }
 
     // Only our own wording, never the receiver's response body.
     private static string Describe(Exception ex) => ex switch

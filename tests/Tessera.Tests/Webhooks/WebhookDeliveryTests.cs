@@ -22,7 +22,7 @@ public abstract class WebhookDeliveryTests(Backend backend, PostgresServer postg
         await DispatchAsync(Server);
 
         var received = Assert.Single(await Receiver.WaitForAcceptedAsync(1));
-        Assert.Equal(Environment.Id, received.Json.GetProperty("environment").GetString());
+        Assert.Equal(Environment.Id, received.Json.GetProperty("environment").GetProperty("id").GetString());
         Assert.Equal("profile.created", received.Json.GetProperty("eventTypes")[0].GetString());
         Assert.Equal("profile.created", received.EventType);
         Assert.StartsWith("evt_", received.EventId);

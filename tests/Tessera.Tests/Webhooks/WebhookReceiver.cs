@@ -15,13 +15,14 @@ namespace Tessera.Tests.Webhooks;
 /// <summary>A webhook receiver on 127.0.0.1 (a real socket, a free port): records every request and answers as told.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    public sealed record Received(string Body, string? Signature, string? DeliveryId, int AnsweredWith)
+    public sealed record Received(string Body, string? Signature, string? DeliveryId, int AnsweredWith, string? QuilttSignature = null, string? QuilttTimestamp = null)
     {
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
         public JsonElement Event => Json.GetProperty("events")[0];
         public string EventType => Event.GetProperty("type").GetString()!;
         public string EventId => Event.GetProperty("id").GetString()!;
-        public string? Profile => Event.GetProperty("profile").GetString();
+        /// <summary>The event's profile id.</summary>
+        public string? Profile => Event.GetProperty("profile") is { ValueKind: JsonValueKind.Object } p ? p.GetProperty("id").GetString() : null;
     }
 
     private readonly WebApplication _app;
@@ -51,7 +52,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync(http.RequestAborted);
-            var probe = new Received(body, http.Request.Headers["Tessera-Signature"], http.Request.Headers["Tessera-Delivery-Id"], 0);
+            var probe = new Received(body, http.Request.Headers["Tessera-Signature"], http.Request.Headers["Tessera-Delivery-Id"], 0,
+                http.Request.Headers["Quiltt-Signature"], http.Request.Headers["Quiltt-Timestamp"]);
             int status;
             try { status = await receiver!.Respond(probe, http.RequestAborted); }
             catch (OperationCanceledException) { status = 499; }

@@ -124,7 +124,8 @@ public abstract class WebhookSubscriptionsAndEventsTests(Backend backend, Postgr
         Assert.Equal(1, result.Failed);
 
         var types = (await EventsAsync()).Select(e => e.Type).ToList();
-        Assert.Equal(["profile.created", "connection.created", "connection.synced.successful", "profile.deleted"], types);
+        // The import ends after the profile is gone: no historical sync, no profile.ready for its connection.
+        Assert.Equal(["profile.created", "connection.created", "connection.synced.successful.initial", "profile.deleted"], types);
     }
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Import:ChunkSize"] = "1" };
@@ -160,13 +161,15 @@ public abstract class WebhookSubscriptionsAndEventsTests(Backend backend, Postgr
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
         }
         var events = await EventsAsync();
-        // Chunks of one record here: each chunk's events commit with it, so the first sync comes with the connection's chunk.
+        // Chunks of one record here: each chunk's events commit with it, so the first sync comes with the connection's
+        // chunk; the history and the profile are complete when the import ends. The second run syncs an existing connection.
         Assert.Equal(
-            ["account.created", "balance.created", "connection.created", "connection.synced.successful", "connection.synced.successful", "profile.created"],
-            events.Select(e => e.Type).Order(StringComparer.Ordinal));
+            ["profile.created", "connection.created", "connection.synced.successful.initial", "account.created", "balance.created",
+             "connection.synced.successful.historical", "profile.ready", "connection.synced.successful", "profile.ready"],
+            events.Select(e => e.Type));
         Assert.All(events.Skip(1), e => Assert.Equal(profileId, e.ProfileId));
-        // Both syncs name the one connection.
-        var synced = events.Where(e => e.Type == "connection.synced.successful").Select(e => JsonDocument.Parse(e.RecordJson).RootElement.Str("id")).Distinct();
+        // Every sync names the one connection.
+        var synced = events.Where(e => e.Type.StartsWith("connection.synced", StringComparison.Ordinal)).Select(e => JsonDocument.Parse(e.RecordJson).RootElement.Str("id")).Distinct();
         Assert.Single(synced);
     }
 
@@ -185,7 +188,8 @@ public abstract class WebhookSubscriptionsAndEventsTests(Backend backend, Postgr
         Assert.Equal(issued.Str("id"), JsonDocument.Parse(events[1].RecordJson).RootElement.Str("id"));
         Assert.Equal(3, events.Count(e => e.Type == "account.created"));
         Assert.Contains(events, e => e.Type == "balance.created");
-        Assert.Equal("connection.synced.successful", events[^1].Type);
+        Assert.Equal(["connection.synced.successful.initial", "connection.synced.successful.historical", "profile.ready"], events.TakeLast(3).Select(e => e.Type));
+        Assert.Equal(3, events.Count(e => e.Type == "account.verified"));
         Assert.All(events, e => Assert.Equal(issued.Str("userId"), e.ProfileId));
     }
 }
