@@ -17,9 +17,10 @@ public static class EventTypes
     public const string ConnectionDisconnected = "connection.disconnected";
     public const string AccountCreated = "account.created";
     public const string BalanceCreated = "balance.created";
+    public const string StatementReady = "statement.ready";
 
     public static readonly IReadOnlyList<string> All =
-        [ProfileCreated, ProfileDeleted, ProfileVerified, SessionRevoked, ConnectionCreated, ConnectionSyncedSuccessful, ConnectionDisconnected, AccountCreated, BalanceCreated];
+        [ProfileCreated, ProfileDeleted, ProfileVerified, SessionRevoked, ConnectionCreated, ConnectionSyncedSuccessful, ConnectionDisconnected, AccountCreated, BalanceCreated, StatementReady];
 
     /// <summary>Every type and every parent scope of one (<c>connection</c>, <c>connection.synced</c>).</summary>
     public static readonly IReadOnlySet<string> Subscribable = All
@@ -54,6 +55,9 @@ public static class EventLog
             OccurredAt = at,
         };
 
+    /// <summary>The record of <c>statement.ready</c>. No url: a mock statement's expires long before a delivery is retried.</summary>
+    internal static object StatementRecord(string id, FinancialData.Statement statement) => new { id, uuid = statement.Uuid, accountId = statement.AccountId };
+
     /// <summary>The mock bank's rows: a connection, its accounts and balances, and its first sync.</summary>
     public static void RecordMockBank(TesseraDbContext db, FinancialData.MockBank.Plan plan, DateTime at)
     {
@@ -61,6 +65,7 @@ public static class EventLog
         Record(db, EventTypes.ConnectionCreated, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
         foreach (var a in plan.Accounts) Record(db, EventTypes.AccountCreated, a.EnvironmentId, a.ProfileId, new { id = a.Id, uuid = a.Uuid, connectionId = a.ConnectionId }, at);
         foreach (var b in plan.Balances) Record(db, EventTypes.BalanceCreated, b.EnvironmentId, b.ProfileId, new { id = b.Id, uuid = b.Uuid, accountId = b.AccountId }, at);
+        foreach (var s in plan.Statements) Record(db, EventTypes.StatementReady, s.EnvironmentId, s.ProfileId, StatementRecord(s.Id, s), at);
         Record(db, EventTypes.ConnectionSyncedSuccessful, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
     }
 }

@@ -6,7 +6,7 @@ namespace Tessera.Webhooks;
 
 /// <summary>
 /// The events of one import, recorded chunk by chunk inside each chunk's write transaction:
-/// <c>connection.created</c>, <c>account.created</c> and <c>balance.created</c> for rows the upsert inserted (not
+/// <c>connection.created</c>, <c>account.created</c>, <c>balance.created</c> and <c>statement.ready</c> for rows the upsert inserted (not
 /// those it updated), and <c>connection.synced.successful</c> once per connection the import touched.
 /// </summary>
 /// <remarks>
@@ -41,6 +41,13 @@ public sealed class ImportEvents
                 break;
             case Transaction transaction:
                 _accountsInChunk.Add(transaction.AccountId);
+                break;
+            case AccountHolding holding:
+                _accountsInChunk.Add(holding.AccountId);
+                break;
+            case Statement statement:
+                _accountsInChunk.Add(statement.AccountId);
+                if (inserted) EventLog.Record(db, EventTypes.StatementReady, row.EnvironmentId, row.ProfileId, EventLog.StatementRecord(id, statement), at);
                 break;
         }
     }
