@@ -45,9 +45,9 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         ["Id", "EnvironmentId", "ProfileId", "Uuid", "Name", "Ticker", "Type", "Cusip", "Isin", "CreatedAt", "UpdatedAt"];
     private static readonly string[] HoldingColumns =
         ["Id", "EnvironmentId", "ProfileId", "AccountId", "SecurityId", "Uuid", "Quantity", "Price", "Value", "CostBasis", "At", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
-    // MockPdf is not written: an imported statement never gets Tessera's mock PDF, and a re-import keeps the flag.
+    // MockPdf is written false: an imported statement's PDF is the url given, never one Tessera makes up.
     private static readonly string[] StatementColumns =
-        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "StartOn", "EndOn", "Url", "MetadataJson", "CreatedAt", "UpdatedAt"];
+        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "StartOn", "EndOn", "Url", "MockPdf", "MetadataJson", "CreatedAt", "UpdatedAt"];
 
     private static readonly int RecordTypes = Enum.GetValues<ImportRecordType>().Length;
 
