@@ -50,7 +50,15 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         db.Accounts.AddRange(plan.Accounts);
         db.Balances.AddRange(plan.Balances);
         db.Transactions.AddRange(plan.Transactions);
-        db.Securities.AddRange(plan.Securities);
+        // Securities belong to the profile, not the connection: a mock bank created again after its connection was
+        // deleted finds them still there and holds them again rather than adding copies.
+        var securityUuids = plan.Securities.Select(x => x.Uuid).ToList();
+        var kept = await db.Securities.AsNoTracking()
+            .Where(x => x.EnvironmentId == environmentId && x.ProfileId == profileId && securityUuids.Contains(x.Uuid))
+            .ToDictionaryAsync(x => x.Uuid!.Value, x => x.Id, cancellationToken);
+        var securityIds = plan.Securities.ToDictionary(x => x.Id, x => kept.GetValueOrDefault(x.Uuid!.Value, x.Id));
+        db.Securities.AddRange(plan.Securities.Where(x => !kept.ContainsKey(x.Uuid!.Value)));
+        foreach (var holding in plan.Holdings) holding.SecurityId = securityIds[holding.SecurityId];
         db.AccountHoldings.AddRange(plan.Holdings);
         db.Statements.AddRange(plan.Statements);
         Webhooks.EventLog.RecordMockBank(db, plan, clock.GetUtcNow().UtcDateTime);
