@@ -27,6 +27,7 @@ public static partial class Program
             .AddTesseraPasscodes()
             .AddTesseraDelivery()
             .AddTesseraFinancialData()
+            .AddTesseraStatements()
             .AddTesseraEnvironments()
             .AddTesseraApiKeys()
             .AddTesseraClients()
@@ -58,6 +59,7 @@ public static partial class Program
         app.MapPasswordlessApi();
         app.MapTesseraGraphQL();
         app.MapImportApi();
+        app.MapStatementsApi();
         app.MapWebhooksApi();
         return app;
     }

@@ -29,7 +29,8 @@ public static class TesseraGraphQLSchema
     /// <c>last</c> asks for (the default page without either, never more than the cap); other lists count as
     /// the engine's default.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, ListSize> ListSizes = new Dictionary<string, ListSize>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, ListSize> ListSizes = new Dictionary<string, ListSize>(
+        InvestmentsSchema.ListSizes.Concat(StatementsSchema.ListSizes), StringComparer.Ordinal)
     {
         ["Query.transactions"] = TransactionPage,
         ["Query.transactionsConnection"] = TransactionPage,
@@ -40,7 +41,7 @@ public static class TesseraGraphQLSchema
 
     private static GraphQLCaller Caller(ResolveFieldContext ctx) => (GraphQLCaller)ctx.UserContext!;
 
-    private static JsonElement? Json(string? raw) => raw is null ? null : JsonDocument.Parse(raw).RootElement.Clone();
+    internal static JsonElement? Json(string? raw) => raw is null ? null : JsonDocument.Parse(raw).RootElement.Clone();
 
     public static Schema Build() => SchemaBuilder.FromSdl(Sdl())
         .Scalar(CommonScalars.CreateDate())
@@ -172,8 +173,8 @@ public static class TesseraGraphQLSchema
 
         // ---- TransactionConnection: count costs a scan of every match, so only when asked for ----
         .BindAsync("TransactionConnection", "count", ctx => ctx.SourceAs<TransactionPages.Page>().CountAsync())
-        .BindAsync("PageInfo", "hasNextPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasNextPageAsync())
-        .BindAsync("PageInfo", "hasPreviousPage", ctx => ctx.SourceAs<TransactionPages.PageInfo>().HasPreviousPageAsync())
+        .BindAsync("PageInfo", "hasNextPage", ctx => ctx.Source is ListPages.PageInfo list ? Task.FromResult(list.HasNextPage) : ctx.SourceAs<TransactionPages.PageInfo>().HasNextPageAsync())
+        .BindAsync("PageInfo", "hasPreviousPage", ctx => ctx.Source is ListPages.PageInfo list ? Task.FromResult(list.HasPreviousPage) : ctx.SourceAs<TransactionPages.PageInfo>().HasPreviousPageAsync())
 
         // ---- Transaction ----
         .BindSource<TransactionView>("Transaction", "uuid", t => t.Uuid?.ToString())
@@ -198,6 +199,10 @@ public static class TesseraGraphQLSchema
         .BindAsync("Mutation", "connectorPlaidClose", ProviderConnectors.NotConfigured("Plaid"))
         .BindAsync("Mutation", "connectorMxInitialize", ProviderConnectors.NotConfigured("MX"))
         .BindAsync("Mutation", "connectorMxClose", ProviderConnectors.NotConfigured("MX"))
+
+        // ---- Investments and statements: their own files ----
+        .BindInvestments()
+        .BindStatements()
         .Build();
 
     // One resolver for a field and its deprecated older name, so the two cannot drift.
@@ -269,7 +274,7 @@ public static class TesseraGraphQLSchema
             loader.Prime(account.Id, account);
     }
 
-    private static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
+    internal static DataLoader<string, Account> AccountsById(ResolveFieldContext ctx) =>
         ctx.GetDataLoader<string, Account>("accountsById", static ctx => async (ids, ct) =>
         {
             var caller = Caller(ctx);

@@ -41,6 +41,15 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "At", "Current", "Available", "CreditLimit", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
     private static readonly string[] TransactionColumns =
         ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "Date", "Description", "Amount", "CurrencyCode", "EntryType", "Status", "MerchantId", "MerchantName", "MetadataJson", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
+    private static readonly string[] SecurityColumns =
+        ["Id", "EnvironmentId", "ProfileId", "Uuid", "Name", "Ticker", "Type", "Cusip", "Isin", "CreatedAt", "UpdatedAt"];
+    private static readonly string[] HoldingColumns =
+        ["Id", "EnvironmentId", "ProfileId", "AccountId", "SecurityId", "Uuid", "Quantity", "Price", "Value", "CostBasis", "At", "RemoteDataJson", "CreatedAt", "UpdatedAt"];
+    // MockPdf is written false: an imported statement's PDF is the url given, never one Tessera makes up.
+    private static readonly string[] StatementColumns =
+        ["Id", "EnvironmentId", "ProfileId", "AccountId", "Uuid", "StartOn", "EndOn", "Url", "MockPdf", "MetadataJson", "CreatedAt", "UpdatedAt"];
+
+    private static readonly int RecordTypes = Enum.GetValues<ImportRecordType>().Length;
 
     public async Task<ImportResult> ImportAsync(string environmentId, IAsyncEnumerable<ImportSourceRecord> source, CancellationToken cancellationToken)
     {
@@ -91,7 +100,9 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         public Dictionary<Guid, Parent> ConnectionsByUuid { get; } = [];
         public Dictionary<string, Parent> AccountsById { get; } = new(StringComparer.Ordinal);
         public Dictionary<Guid, Parent> AccountsByUuid { get; } = [];
-        public int[] Counts { get; } = new int[4];
+        public Dictionary<string, Parent> SecuritiesById { get; } = new(StringComparer.Ordinal);
+        public Dictionary<Guid, Parent> SecuritiesByUuid { get; } = [];
+        public int[] Counts { get; } = new int[RecordTypes];
 
         public HashSet<int> RejectedInChunk { get; } = [];
         /// <summary>Profiles whose rows this chunk wrote: their <see cref="FinancialDataVersion"/> moves on with it.</summary>
@@ -106,6 +117,8 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             ConnectionsByUuid.Clear();
             AccountsById.Clear();
             AccountsByUuid.Clear();
+            SecuritiesById.Clear();
+            SecuritiesByUuid.Clear();
         }
 
         public void Reject(ParsedRecord record, string field, string message)
@@ -125,7 +138,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
     private async Task WriteChunkAsync(Run run, List<ParsedRecord> chunk, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var counts = new int[4];
+        var counts = new int[RecordTypes];
         run.RejectedInChunk.Clear();
         run.ProfilesWrittenInChunk.Clear();
         try
@@ -136,7 +149,8 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
             {
                 await WriteConnectionsAsync(run, segment.Where(r => r.Type == ImportRecordType.Connection).ToList(), now, counts, cancellationToken);
                 await WriteAccountsAsync(run, segment.Where(r => r.Type == ImportRecordType.Account).ToList(), now, counts, cancellationToken);
-                var children = segment.Where(r => r.Type is ImportRecordType.Balance or ImportRecordType.Transaction).ToList();
+                await WriteSecuritiesAsync(run, segment.Where(r => r.Type == ImportRecordType.Security).ToList(), now, counts, cancellationToken);
+                var children = segment.Where(r => r.Type is ImportRecordType.Balance or ImportRecordType.Transaction or ImportRecordType.Holding or ImportRecordType.Statement).ToList();
                 await WriteChildrenAsync(run, children, now, counts, cancellationToken);
             }
             await FinancialDataVersions.BumpAsync(db, run.ProfilesWrittenInChunk, cancellationToken);
@@ -174,7 +188,7 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         var level = 0;
         foreach (var record in chunk)
         {
-            var recordLevel = record.Type switch { ImportRecordType.Connection => 0, ImportRecordType.Account => 1, _ => 2 };
+            var recordLevel = record.Type switch { ImportRecordType.Connection => 0, ImportRecordType.Account or ImportRecordType.Security => 1, _ => 2 };
             if (recordLevel < level && segment.Count > 0)
             {
                 yield return segment;
@@ -280,20 +294,80 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         });
     }
 
+    private async Task WriteSecuritiesAsync(Run run, List<ParsedRecord> records, DateTime now, int[] counts, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0) return;
+        var rows = new Rows<InvestmentSecurity>();
+        foreach (var record in records)
+        {
+            if (NamedProfile(run, record) is not { } profileId) continue;
+            var f = (SecurityFields)record.Fields;
+            Add(rows, run, record, new InvestmentSecurity
+            {
+                Id = Ids.New(InvestmentSecurity.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, Uuid = record.Uuid,
+                Name = f.Name, Ticker = f.Ticker, Type = f.Type, Cusip = f.Cusip, Isin = f.Isin, CreatedAt = now, UpdatedAt = now,
+            });
+        }
+        await UpsertAsync(run, rows, new BulkUpsert<InvestmentSecurity>(db, SecurityColumns), counts, cancellationToken, (record, id, security) =>
+        {
+            var parent = new Parent(id, security.ProfileId, null);
+            run.SecuritiesById[id] = parent;
+            run.SecuritiesByUuid[record.Uuid] = parent;
+        });
+    }
+
     private async Task WriteChildrenAsync(Run run, List<ParsedRecord> records, DateTime now, int[] counts, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return;
+        var holdingRecords = records.Where(r => r.Type == ImportRecordType.Holding).ToList();
+        if (holdingRecords.Count > 0)
+        {
+            var securityIds = holdingRecords.Where(r => ((HoldingFields)r.Fields).Security.Id is { } id && !run.SecuritiesById.ContainsKey(id)).Select(r => ((HoldingFields)r.Fields).Security.Id!).Distinct().ToList();
+            var securityUuids = holdingRecords.Where(r => ((HoldingFields)r.Fields).Security.Uuid is { } u && !run.SecuritiesByUuid.ContainsKey(u)).Select(r => ((HoldingFields)r.Fields).Security.Uuid).Distinct().ToList();
+            if (securityIds.Count > 0 || securityUuids.Count > 0)
+                foreach (var row in await db.Securities.AsNoTracking()
+                             .Where(x => x.EnvironmentId == run.EnvironmentId && (securityIds.Contains(x.Id) || securityUuids.Contains(x.Uuid)))
+                             .Select(x => new { x.Id, x.Uuid, x.ProfileId }).ToListAsync(cancellationToken))
+                {
+                    var parent = new Parent(row.Id, row.ProfileId, null);
+                    run.SecuritiesById[row.Id] = parent;
+                    if (row.Uuid is { } uuid) run.SecuritiesByUuid[uuid] = parent;
+                }
+        }
         await LoadParentsAsync(records, run.AccountsById, run.AccountsByUuid,
             (ids, uuids) => db.Accounts.AsNoTracking()
                 .Where(a => a.EnvironmentId == run.EnvironmentId && (ids.Contains(a.Id) || uuids.Contains(a.Uuid)))
                 .Select(a => new LoadedParent(a.Id, a.Uuid, a.ProfileId, a.CurrencyCode)), cancellationToken);
         var balances = new Rows<Balance>();
         var transactions = new Rows<Transaction>();
+        var holdings = new Rows<AccountHolding>();
+        var statements = new Rows<Statement>();
         foreach (var record in records)
         {
             if (FindParent(run, record, run.AccountsById, run.AccountsByUuid, "account") is not { } account) continue;
             if (ChildProfile(run, record, account, "account") is not { } profileId) continue;
-            if (record.Fields is BalanceFields b)
+            if (record.Fields is HoldingFields h)
+            {
+                if (FindSecurity(run, record, h.Security) is not { } security) continue;
+                if (security.ProfileId != profileId)
+                {
+                    run.Reject(record, h.Security.Id is not null ? "securityId" : "securityUuid", "is a security of another profile than the account's");
+                    continue;
+                }
+                Add(holdings, run, record, new AccountHolding
+                {
+                    Id = Ids.New(AccountHolding.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, SecurityId = security.Id,
+                    Uuid = record.Uuid, Quantity = h.Quantity, Price = h.Price, Value = h.Value, CostBasis = h.CostBasis, At = h.At, RemoteDataJson = h.RemoteDataJson,
+                    CreatedAt = now, UpdatedAt = now,
+                });
+            }
+            else if (record.Fields is StatementFields st)
+                Add(statements, run, record, new Statement
+                {
+                    Id = Ids.New(Statement.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
+                    StartOn = st.StartOn, EndOn = st.EndOn, Url = st.Url, MetadataJson = st.MetadataJson, CreatedAt = now, UpdatedAt = now,
+                });
+            else if (record.Fields is BalanceFields b)
                 Add(balances, run, record, new Balance
                 {
                     Id = Ids.New(Balance.IdPrefix), EnvironmentId = run.EnvironmentId, ProfileId = profileId, AccountId = account.Id, Uuid = record.Uuid,
@@ -313,6 +387,15 @@ public sealed class FinancialDataImporter(TesseraDbContext db, TimeProvider cloc
         }
         await UpsertAsync(run, balances, new BulkUpsert<Balance>(db, BalanceColumns), counts, cancellationToken, null);
         await UpsertAsync(run, transactions, new BulkUpsert<Transaction>(db, TransactionColumns), counts, cancellationToken, null);
+        await UpsertAsync(run, holdings, new BulkUpsert<AccountHolding>(db, HoldingColumns), counts, cancellationToken, null);
+        await UpsertAsync(run, statements, new BulkUpsert<Statement>(db, StatementColumns), counts, cancellationToken, null);
+    }
+
+    private static Parent? FindSecurity(Run run, ParsedRecord record, EntityRef security)
+    {
+        if (security.Id is { } id ? run.SecuritiesById.TryGetValue(id, out var found) : run.SecuritiesByUuid.TryGetValue(security.Uuid!.Value, out found)) return found;
+        run.Reject(record, security.Id is not null ? "securityId" : "securityUuid", "no such security in this environment (a parent must come before its children)");
+        return null;
     }
 
     private sealed record LoadedParent(string Id, Guid? Uuid, string ProfileId, string? CurrencyCode);

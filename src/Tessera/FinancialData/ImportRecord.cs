@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Tessera.FinancialData;
 
-public enum ImportRecordType { Connection, Account, Balance, Transaction }
+public enum ImportRecordType { Connection, Account, Balance, Transaction, Security, Holding, Statement }
 
 /// <summary>One rejected record: where it is in the batch, which field, and why.</summary>
 public sealed record ImportError(int Index, string? Type, Guid? Uuid, string Field, string Message);
@@ -18,6 +18,9 @@ internal sealed record ConnectionFields(ConnectionProvider Provider, ConnectionS
 internal sealed record AccountFields(string Name, string? Mask, AccountType Type, AccountKind Kind, AccountState State, string CurrencyCode, bool Verified, string? MetadataJson, string? RemoteDataJson);
 internal sealed record BalanceFields(DateTime At, long Current, long? Available, long? CreditLimit, string? RemoteDataJson);
 internal sealed record TransactionFields(DateOnly Date, string Description, long Amount, string? CurrencyCode, EntryType EntryType, TransactionStatus Status, string? MerchantId, string? MerchantName, string? MetadataJson, string? RemoteDataJson);
+internal sealed record SecurityFields(string Name, string? Ticker, SecurityType Type, string? Cusip, string? Isin);
+internal sealed record HoldingFields(EntityRef Security, decimal Quantity, decimal Price, decimal Value, decimal? CostBasis, DateTime At, string? RemoteDataJson);
+internal sealed record StatementFields(DateOnly StartOn, DateOnly EndOn, string? Url, string? MetadataJson);
 
 /// <summary>A record that passed validation, its references not yet resolved.</summary>
 internal sealed record ParsedRecord(int Index, ImportRecordType Type, Guid Uuid, EntityRef Profile, EntityRef Parent, object Fields)
@@ -29,7 +32,10 @@ internal sealed record ParsedRecord(int Index, ImportRecordType Type, Guid Uuid,
         ImportRecordType.Connection => "connection",
         ImportRecordType.Account => "account",
         ImportRecordType.Balance => "balance",
-        _ => "transaction",
+        ImportRecordType.Transaction => "transaction",
+        ImportRecordType.Security => "security",
+        ImportRecordType.Holding => "holding",
+        _ => "statement",
     };
 }
 
@@ -46,6 +52,9 @@ internal static class ImportRecordParser
         [ImportRecordType.Account] = [.. Common, "connectionId", "connectionUuid", "name", "mask", "accountType", "kind", "state", "currencyCode", "verified"],
         [ImportRecordType.Balance] = ["type", "uuid", "profileId", "profileUuid", "accountId", "accountUuid", "at", "current", "available", "limit", "remoteData"],
         [ImportRecordType.Transaction] = [.. Common, "accountId", "accountUuid", "date", "description", "amount", "currencyCode", "entryType", "status", "merchant"],
+        [ImportRecordType.Security] = ["type", "uuid", "profileId", "profileUuid", "name", "ticker", "securityType", "cusip", "isin"],
+        [ImportRecordType.Holding] = ["type", "uuid", "profileId", "profileUuid", "accountId", "accountUuid", "securityId", "securityUuid", "quantity", "price", "value", "costBasis", "at", "remoteData"],
+        [ImportRecordType.Statement] = [.. Common, "accountId", "accountUuid", "startOn", "endOn", "url"],
     };
 
     public static ParsedRecord? Parse(int index, JsonElement element, ImportErrorLog log)
@@ -65,11 +74,14 @@ internal static class ImportRecordParser
             "account" => ImportRecordType.Account,
             "balance" => ImportRecordType.Balance,
             "transaction" => ImportRecordType.Transaction,
+            "security" => ImportRecordType.Security,
+            "holding" => ImportRecordType.Holding,
+            "statement" => ImportRecordType.Statement,
             _ => null,
         };
         if (type is null)
         {
-            if (errors.Count == 0) errors.Add(("type", "must be one of connection, account, balance, transaction"));
+            if (errors.Count == 0) errors.Add(("type", "must be one of connection, account, balance, transaction, security, holding, statement"));
             Flush(index, null, null, errors, log);
             return null;
         }
@@ -151,6 +163,53 @@ internal static class ImportRecordParser
                     reader.Enum("status", TransactionStatus.Posted), merchantId, merchantName, reader.Metadata(), reader.RemoteData());
                 break;
             }
+            case ImportRecordType.Security:
+            {
+                // A security belongs to a profile, like every financial row: its holdings must be of the same one.
+                if (!profile.IsSet && !errors.Any(e => e.Field.StartsWith("profile", StringComparison.Ordinal)))
+                    errors.Add(("profileId", "is required (or profileUuid)"));
+                var name = reader.String("name", FinancialLimits.Name);
+                if (name is null && !errors.Any(e => e.Field == "name")) errors.Add(("name", "is required"));
+                var cusip = reader.String("cusip", 9);
+                if (cusip is not null && !(cusip.Length == 9 && cusip.All(char.IsAsciiLetterOrDigit))) errors.Add(("cusip", "must be 9 letters or digits"));
+                var isin = reader.String("isin", 12);
+                if (isin is not null && !(isin.Length == 12 && isin.All(char.IsAsciiLetterOrDigit))) errors.Add(("isin", "must be 12 letters or digits"));
+                fields = new SecurityFields(name ?? "", reader.String("ticker", InvestmentLimits.Ticker), reader.Enum("securityType", SecurityType.Other),
+                    cusip?.ToUpperInvariant(), isin?.ToUpperInvariant());
+                break;
+            }
+            case ImportRecordType.Holding:
+            {
+                parent = AccountRef(reader, errors);
+                var security = reader.Ref("securityId", "securityUuid", idPrefix: InvestmentSecurity.IdPrefix);
+                if (!security.IsSet && !errors.Any(e => e.Field.StartsWith("security", StringComparison.Ordinal)))
+                    errors.Add(("securityId", "is required (or securityUuid)"));
+                var quantity = reader.Decimal("quantity", allowNegative: true);
+                if (quantity is null && !errors.Any(e => e.Field == "quantity")) errors.Add(("quantity", "is required (units held; short positions are negative)"));
+                var price = reader.Decimal("price", allowNegative: false);
+                if (price is null && !errors.Any(e => e.Field == "price")) errors.Add(("price", "is required (per unit, in the account's currency, e.g. 178.32)"));
+                var at = reader.Timestamp("at");
+                if (at is null && !errors.Any(e => e.Field == "at")) errors.Add(("at", "is required (ISO 8601 date-time with offset)"));
+                var value = reader.Decimal("value", allowNegative: true) ?? (quantity is { } q && price is { } p ? decimal.Round(q * p, 2, MidpointRounding.ToEven) : 0m);
+                fields = new HoldingFields(security, quantity ?? 0, price ?? 0, value, reader.Decimal("costBasis", allowNegative: false), at ?? default,
+                    reader.Json("remoteData"));
+                break;
+            }
+            case ImportRecordType.Statement:
+            {
+                parent = AccountRef(reader, errors);
+                var startOn = reader.Date("startOn");
+                if (startOn is null && !errors.Any(e => e.Field == "startOn")) errors.Add(("startOn", "is required (YYYY-MM-DD)"));
+                var endOn = reader.Date("endOn");
+                if (endOn is null && !errors.Any(e => e.Field == "endOn")) errors.Add(("endOn", "is required (YYYY-MM-DD)"));
+                if (startOn > endOn) errors.Add(("endOn", "must not be before startOn"));
+                var url = reader.String("url", FinancialLimits.Url);
+                // The PDF's address is handed to the profile's clients: https only, so it cannot be a javascript: or file: link.
+                if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var pdf) && pdf.Scheme == Uri.UriSchemeHttps))
+                    errors.Add(("url", "must be an absolute https URL"));
+                fields = new StatementFields(startOn ?? default, endOn ?? default, url, reader.Metadata());
+                break;
+            }
         }
 
         if (errors.Count > 0)
@@ -228,6 +287,26 @@ internal static class ImportRecordParser
                 ? "must be a whole number of minor units (e.g. cents), within 64 bits"
                 : "must be a non-negative whole number of minor units (e.g. cents), within 64 bits"));
             return null;
+        }
+
+        public decimal? Decimal(string name, bool allowNegative)
+        {
+            if (!TryGet(name, out var value)) return null;
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number) && (allowNegative || number >= 0)
+                // Within numeric(28,8), and a quantity times a price stays within a decimal.
+                && System.Math.Abs(number) < 1e14m)
+                return decimal.Round(number, 8, MidpointRounding.ToEven);
+            errors.Add((prefix + name, allowNegative ? "must be a number, at most 14 digits before the point" : "must be a non-negative number, at most 14 digits before the point"));
+            return null;
+        }
+
+        /// <summary>Any JSON object, kept as given (at most the metadata size).</summary>
+        public string? Json(string name)
+        {
+            if (Object(name) is not { } value) return null;
+            var raw = value.GetRawText();
+            if (raw.Length > FinancialLimits.MetadataJson) { errors.Add((prefix + name, $"is too large (at most {FinancialLimits.MetadataJson} characters of JSON)")); return null; }
+            return raw;
         }
 
         public bool? Bool(string name)

@@ -12,7 +12,9 @@ public sealed class MockBankException(string message) : Exception(message);
 
 /// <summary>
 /// A realistic, deterministic bank for SANDBOX environments: one MOCK connection to "Tessera Mock Bank" with a
-/// checking, a savings and a credit-card account, and a year of transactions and month-end balances. The data is a
+/// checking, a savings and a credit-card account, and a year of transactions and month-end balances; an individual
+/// brokerage account and a Roth IRA with holdings of a few securities (Apple in both, so the profile's holdings
+/// combine it); and a statement for every account and every month of that year (<c>statement.ready</c> for each). The data is a
 /// pure function of the profile id and today's date (<see cref="Generate"/>), and every row carries a uuid derived
 /// from the profile id, so calling it again returns the existing connection instead of a second copy.
 /// </summary>
@@ -48,6 +50,17 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         db.Accounts.AddRange(plan.Accounts);
         db.Balances.AddRange(plan.Balances);
         db.Transactions.AddRange(plan.Transactions);
+        // Securities belong to the profile, not the connection: a mock bank created again after its connection was
+        // deleted finds them still there and holds them again rather than adding copies.
+        var securityUuids = plan.Securities.Select(x => x.Uuid).ToList();
+        var kept = await db.Securities.AsNoTracking()
+            .Where(x => x.EnvironmentId == environmentId && x.ProfileId == profileId && securityUuids.Contains(x.Uuid))
+            .ToDictionaryAsync(x => x.Uuid!.Value, x => x.Id, cancellationToken);
+        var securityIds = plan.Securities.ToDictionary(x => x.Id, x => kept.GetValueOrDefault(x.Uuid!.Value, x.Id));
+        db.Securities.AddRange(plan.Securities.Where(x => !kept.ContainsKey(x.Uuid!.Value)));
+        foreach (var holding in plan.Holdings) holding.SecurityId = securityIds[holding.SecurityId];
+        db.AccountHoldings.AddRange(plan.Holdings);
+        db.Statements.AddRange(plan.Statements);
         Webhooks.EventLog.RecordMockBank(db, plan, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         await FinancialDataVersions.BumpAsync(db, [profileId], cancellationToken);
@@ -56,7 +69,18 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         return plan.Connection;
     }
 
-    public sealed record Plan(Connection Connection, IReadOnlyList<Account> Accounts, IReadOnlyList<Balance> Balances, IReadOnlyList<Transaction> Transactions);
+    public sealed record Plan(Connection Connection, IReadOnlyList<Account> Accounts, IReadOnlyList<Balance> Balances, IReadOnlyList<Transaction> Transactions,
+        IReadOnlyList<InvestmentSecurity> Securities, IReadOnlyList<AccountHolding> Holdings, IReadOnlyList<Statement> Statements);
+
+    // Ticker, name, type, a price around which the profile's price is drawn, and which accounts hold it.
+    private static readonly (string Ticker, string Name, SecurityType Type, decimal Price, bool Brokerage, bool Ira)[] Securities =
+    [
+        ("AAPL", "Apple Inc.", SecurityType.Equity, 178.32m, true, true),
+        ("MSFT", "Microsoft Corporation", SecurityType.Equity, 415.10m, true, false),
+        ("VTI", "Vanguard Total Stock Market ETF", SecurityType.Etf, 262.45m, true, false),
+        ("VFIAX", "Vanguard 500 Index Fund Admiral Shares", SecurityType.MutualFund, 478.90m, false, true),
+        ("BND", "Vanguard Total Bond Market ETF", SecurityType.Etf, 72.18m, false, true),
+    ];
 
     private static readonly string[] Employers = ["Acme Corp", "Globex", "Initech", "Umbrella Health", "Stark Industries", "Wayne Enterprises", "Hooli"];
     private static readonly string[] Landlords = ["Maple Court Apartments", "Riverside Properties", "Oakwood Residences", "Parkview Lofts"];
@@ -184,7 +208,76 @@ public sealed class MockBank(TesseraDbContext db, TimeProvider clock)
         // And the balances now (unless today is a month end, already recorded).
         if (today.Day != DateTime.DaysInMonth(today.Year, today.Month)) AddBalances(today, now);
 
-        return new Plan(connection, [checking, savings, card], balances, transactions);
+        var (investmentAccounts, securities, holdings) = Investments(environmentId, profileId, connection, now);
+        foreach (var account in investmentAccounts)
+        {
+            var value = holdings.Where(h => h.AccountId == account.Id).Sum(h => h.Value);
+            var cents = (long)decimal.Round(value * 100, MidpointRounding.ToEven);
+            balances.Add(new Balance
+            {
+                Id = Ids.New(Balance.IdPrefix), EnvironmentId = environmentId, ProfileId = profileId, AccountId = account.Id,
+                Uuid = DerivedUuid(profileId, $"bal-{account.Uuid}-{today:yyyy-MM-dd}"), At = now, Current = cents, Available = cents, CreatedAt = now, UpdatedAt = now,
+            });
+        }
+        Account[] accounts = [checking, savings, card, .. investmentAccounts];
+
+        // A statement per account for every month of the year that has ended.
+        var statements = new List<Statement>();
+        for (var month = new DateOnly(start.Year, start.Month, 1); month.AddMonths(1) <= today; month = month.AddMonths(1))
+            foreach (var account in accounts)
+                statements.Add(new Statement
+                {
+                    Id = Ids.New(Statement.IdPrefix), EnvironmentId = environmentId, ProfileId = profileId, AccountId = account.Id,
+                    Uuid = DerivedUuid(profileId, $"stmt-{account.Uuid}-{month:yyyy-MM}"), StartOn = month, EndOn = month.AddMonths(1).AddDays(-1),
+                    MockPdf = true, CreatedAt = now, UpdatedAt = now,
+                });
+
+        return new Plan(connection, accounts, balances, transactions, securities, holdings, statements);
+    }
+
+    /// <summary>
+    /// The brokerage side, from its own seed so the bank accounts' data stays what it was before investments existed.
+    /// </summary>
+    private static (Account[] Accounts, List<InvestmentSecurity> Securities, List<AccountHolding> Holdings) Investments(
+        string environmentId, string profileId, Connection connection, DateTime now)
+    {
+        var random = new Random(Seed(profileId + "\ninvestments"));
+        Account NewAccount(string key, string name) => new()
+        {
+            Id = Ids.New(Account.IdPrefix), EnvironmentId = environmentId, ProfileId = profileId, ConnectionId = connection.Id,
+            Uuid = DerivedUuid(profileId, key), Name = name, Mask = random.Next(1000, 10000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Type = AccountType.Investment, Kind = AccountKind.Investment, State = AccountState.Open, CurrencyCode = "USD", Verified = true, CreatedAt = now, UpdatedAt = now,
+        };
+        var brokerage = NewAccount("brokerage", "Individual Brokerage");
+        var ira = NewAccount("roth-ira", "Roth IRA");
+        var securities = new List<InvestmentSecurity>();
+        var holdings = new List<AccountHolding>();
+        foreach (var (ticker, name, type, basePrice, inBrokerage, inIra) in Securities)
+        {
+            var security = new InvestmentSecurity
+            {
+                Id = Ids.New(InvestmentSecurity.IdPrefix), EnvironmentId = environmentId, ProfileId = profileId, Uuid = DerivedUuid(profileId, "sec-" + ticker),
+                Name = name, Ticker = ticker, Type = type, CreatedAt = now, UpdatedAt = now,
+            };
+            securities.Add(security);
+            // Within 5% of the reference price, to the cent: the same for both accounts, as a market price is.
+            var price = decimal.Round(basePrice * (1 + random.Next(-500, 501) / 10_000m), 2);
+            foreach (var account in new[] { inBrokerage ? brokerage : null, inIra ? ira : null })
+            {
+                if (account is null) continue;
+                // Whole and fractional shares; bought 20% below to 10% above today's price.
+                var quantity = random.Next(5, 300) + random.Next(0, 4) * 0.25m;
+                var value = decimal.Round(quantity * price, 2);
+                holdings.Add(new AccountHolding
+                {
+                    Id = Ids.New(AccountHolding.IdPrefix), EnvironmentId = environmentId, ProfileId = profileId, AccountId = account.Id, SecurityId = security.Id,
+                    Uuid = DerivedUuid(profileId, $"achld-{account.Uuid}-{ticker}"), Quantity = quantity, Price = price, Value = value,
+                    CostBasis = decimal.Round(value * random.Next(80, 111) / 100m, 2), At = now,
+                    RemoteDataJson = System.Text.Json.JsonSerializer.Serialize(new { mock = new { symbol = ticker, accountMask = account.Mask } }), CreatedAt = now, UpdatedAt = now,
+                });
+            }
+        }
+        return ([brokerage, ira], securities, holdings);
     }
 
     private static bool IsPayday(DateOnly day)

@@ -35,13 +35,14 @@ public static class EventTypes
     /// <summary>An account's numbers are available (the mock bank's accounts, imported accounts marked verified).</summary>
     public const string AccountVerified = "account.verified";
     public const string BalanceCreated = "balance.created";
+    public const string StatementReady = "statement.ready";
 
     public static readonly IReadOnlyList<string> All =
     [
         ProfileCreated, ProfileReady, ProfileDeleted, ProfileVerified, SessionRevoked,
         ConnectionCreated, ConnectionSyncedSuccessful, ConnectionSyncedSuccessfulInitial, ConnectionSyncedSuccessfulHistorical, ConnectionDisconnected,
         ConnectionSyncedErroredRepairable, ConnectionSyncedErroredInstitution, ConnectionSyncedErroredProvider, ConnectionSyncedErroredService,
-        AccountCreated, AccountVerified, BalanceCreated,
+        AccountCreated, AccountVerified, BalanceCreated, StatementReady,
     ];
 
     /// <summary>
@@ -50,7 +51,7 @@ public static class EventTypes
     /// </summary>
     public static readonly IReadOnlyList<string> AcceptedFromQuiltt =
     [
-        "account.owners_verified", "account.reconnected", "statement.ready", "charge.execute",
+        "account.owners_verified", "account.reconnected", "charge.execute",
     ];
 
     /// <summary>Every type and every parent scope of one (<c>connection</c>, <c>connection.synced</c>).</summary>
@@ -86,6 +87,9 @@ public static class EventLog
             OccurredAt = at,
         };
 
+    /// <summary>The record of <c>statement.ready</c>. No url: a mock statement's expires long before a delivery is retried.</summary>
+    internal static object StatementRecord(string id, FinancialData.Statement statement) => new { id, uuid = statement.Uuid, accountId = statement.AccountId };
+
     /// <summary>
     /// The mock bank's rows: a connection, its accounts (verified, as a bank's with numbers are) and balances, its
     /// first sync with a year of history, and the profile ready.
@@ -97,6 +101,7 @@ public static class EventLog
         foreach (var a in plan.Accounts) Record(db, EventTypes.AccountCreated, a.EnvironmentId, a.ProfileId, new { id = a.Id, uuid = a.Uuid, connectionId = a.ConnectionId }, at);
         foreach (var a in plan.Accounts.Where(a => a.Verified)) Record(db, EventTypes.AccountVerified, a.EnvironmentId, a.ProfileId, new { id = a.Id, uuid = a.Uuid, connectionId = a.ConnectionId }, at);
         foreach (var b in plan.Balances) Record(db, EventTypes.BalanceCreated, b.EnvironmentId, b.ProfileId, new { id = b.Id, uuid = b.Uuid, accountId = b.AccountId }, at);
+        foreach (var s in plan.Statements) Record(db, EventTypes.StatementReady, s.EnvironmentId, s.ProfileId, StatementRecord(s.Id, s), at);
         Record(db, EventTypes.ConnectionSyncedSuccessfulInitial, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
         Record(db, EventTypes.ConnectionSyncedSuccessfulHistorical, c.EnvironmentId, c.ProfileId, new { id = c.Id, uuid = c.Uuid }, at);
         // The data runs from the first transaction to today (the sync's end), whether or not today has one.

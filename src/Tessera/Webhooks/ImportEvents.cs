@@ -6,7 +6,7 @@ namespace Tessera.Webhooks;
 
 /// <summary>
 /// The events of one import. Chunk by chunk, inside each chunk's write transaction: <c>connection.created</c>,
-/// <c>account.created</c> (and <c>account.verified</c> for a verified one) and <c>balance.created</c> for rows the
+/// <c>account.created</c> (and <c>account.verified</c> for a verified one), <c>balance.created</c> and <c>statement.ready</c> for rows the
 /// upsert inserted (not those it updated), and one sync per connection the import touched:
 /// <c>connection.synced.successful.initial</c> for a connection this import created, <c>connection.synced.successful</c>
 /// for an existing one. When the import ends (<see cref="FinishAsync"/>): <c>connection.synced.successful.historical</c>
@@ -55,6 +55,13 @@ public sealed class ImportEvents
                 break;
             case Transaction transaction:
                 _accountsInChunk.Add(transaction.AccountId);
+                break;
+            case AccountHolding holding:
+                _accountsInChunk.Add(holding.AccountId);
+                break;
+            case Statement statement:
+                _accountsInChunk.Add(statement.AccountId);
+                if (inserted) EventLog.Record(db, EventTypes.StatementReady, row.EnvironmentId, row.ProfileId, EventLog.StatementRecord(id, statement), at);
                 break;
         }
     }

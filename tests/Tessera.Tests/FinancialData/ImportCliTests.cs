@@ -70,7 +70,7 @@ public abstract class ImportCliTests(Backend backend, PostgresServer postgres) :
         var created = await JsonAsync("mock-bank", "--profile", profileUuid.ToString(), "--environment", Environment.Name);
         Assert.Equal("MOCK", created.GetProperty("connection").Str("provider"));
         Assert.Equal(MockBank.InstitutionName, created.GetProperty("connection").GetProperty("institution").Str("name"));
-        Assert.Equal(["CHECKING", "CREDIT", "SAVINGS"], created.GetProperty("accounts").EnumerateArray().Select(a => a.Str("type")).Order());
+        Assert.Equal(["CHECKING", "CREDIT", "INVESTMENT", "INVESTMENT", "SAVINGS"], created.GetProperty("accounts").EnumerateArray().Select(a => a.Str("type")).Order());
         var count = created.GetProperty("transactions").GetInt32();
         Assert.True(count > 300, $"a year of transactions, got {count}");
         Assert.Equal(count, await CountTransactionsAsync(profileId));

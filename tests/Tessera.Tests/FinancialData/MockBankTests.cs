@@ -32,7 +32,7 @@ public abstract class MockBankTests(Backend backend, PostgresServer postgres) : 
 
         Assert.Equal((ConnectionProvider.Mock, ConnectionStatus.Synced, MockBank.InstitutionName), (connection.Provider, connection.Status, connection.InstitutionName));
         var accounts = await DbAsync(db => db.Accounts.AsNoTracking().Where(a => a.ConnectionId == connection.Id).ToListAsync());
-        Assert.Equal([AccountType.Checking, AccountType.Savings, AccountType.Credit], accounts.Select(a => a.Type).Order());
+        Assert.Equal([AccountType.Checking, AccountType.Savings, AccountType.Credit, AccountType.Investment, AccountType.Investment], accounts.Select(a => a.Type).Order());
         var transactions = await TransactionsAsync(profileId);
         var today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
         Assert.InRange(transactions.Count, 400, 2500);
@@ -117,7 +117,7 @@ public abstract class MockBankTests(Backend backend, PostgresServer postgres) : 
         for (var i = 0; i < 200; i++)
         {
             var plan = MockBank.Generate("env_x", $"p_Household{i}", DateOnly.FromDateTime(now), now);
-            var byType = plan.Accounts.ToDictionary(x => x.Type, x => x.Id);
+            var byType = plan.Accounts.Where(x => x.Type != AccountType.Investment).ToDictionary(x => x.Type, x => x.Id);
             Assert.All(plan.Balances.Where(b => b.AccountId == byType[AccountType.Checking]), b => Assert.True(b.Current > 0, $"p_Household{i}: checking at {b.Current}"));
             Assert.All(plan.Balances.Where(b => b.AccountId == byType[AccountType.Credit]), b => Assert.True(b.Current <= 0 && b.Current >= -b.CreditLimit, $"p_Household{i}: card at {b.Current}"));
             Assert.All(plan.Balances.Where(b => b.AccountId == byType[AccountType.Savings]), b => Assert.True(b.Current > 0));

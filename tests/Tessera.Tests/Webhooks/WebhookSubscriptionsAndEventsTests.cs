@@ -186,7 +186,8 @@ public abstract class WebhookSubscriptionsAndEventsTests(Backend backend, Postgr
         var events = await EventsAsync();
         Assert.Equal(["profile.created", "session.revoked", "connection.created"], events.Take(3).Select(e => e.Type));
         Assert.Equal(issued.Str("id"), JsonDocument.Parse(events[1].RecordJson).RootElement.Str("id"));
-        Assert.Equal(3, events.Count(e => e.Type == "account.created"));
+        Assert.Equal(5, events.Count(e => e.Type == "account.created"));
+        Assert.Contains(events, e => e.Type == "statement.ready");
         Assert.Contains(events, e => e.Type == "balance.created");
         Assert.Equal(["connection.synced.successful.initial", "connection.synced.successful.historical", "profile.ready"], events.TakeLast(3).Select(e => e.Type));
         Assert.Equal(3, events.Count(e => e.Type == "account.verified"));
