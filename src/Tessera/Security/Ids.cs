@@ -18,7 +18,7 @@ public static class Ids
     public static string New(string prefix, int length = 22) => prefix + RandomBase62(length);
 
     /// <summary>43 base62 characters: over 256 random bits.</summary>
-    public static string NewSecret(string prefix) => prefix + RandomBase62(43);
+    public static string NewSecret(string prefix, int length = 43) => prefix + RandomBase62(length);
 
     public static string RandomBase62(int length)
     {

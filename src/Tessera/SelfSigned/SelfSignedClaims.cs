@@ -46,25 +46,34 @@ public static class SelfSignedClaims
         Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(segment.Length)];
         if (Base64Url.DecodeFromChars(segment, json, out _, out var length) != OperationStatus.Done) return TokenRejection.Malformed;
         long? iat = null, exp = null, nbf = null;
+        bool hasNbf = false, hasJti = false;
         try
         {
             var reader = new Utf8JsonReader(json[..length]);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Claims;
+            var seen = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("uid"u8)) uidLength = CompactJws.ReadString(ref reader, uid);
-                else if (reader.ValueTextEquals("jti"u8)) jtiLength = CompactJws.ReadString(ref reader, jti);
-                else if (reader.ValueTextEquals("iat"u8)) iat = CompactJws.ReadLong(ref reader);
-                else if (reader.ValueTextEquals("exp"u8)) exp = CompactJws.ReadLong(ref reader);
-                else if (reader.ValueTextEquals("nbf"u8)) nbf = CompactJws.ReadLong(ref reader);
+                var claim = reader.ValueTextEquals("uid"u8) ? 1 : reader.ValueTextEquals("jti"u8) ? 2 : reader.ValueTextEquals("iat"u8) ? 3
+                    : reader.ValueTextEquals("exp"u8) ? 4 : reader.ValueTextEquals("nbf"u8) ? 5 : 0;
+                // A claim named twice is refused: parsers disagree on which one counts (RFC 7519 section 4).
+                if (claim != 0 && CompactJws.SeenTwice(ref seen, claim)) return TokenRejection.Claims;
+                if (claim == 1) uidLength = CompactJws.ReadString(ref reader, uid);
+                else if (claim == 2) { jtiLength = CompactJws.ReadString(ref reader, jti); hasJti = true; }
+                else if (claim == 3) iat = CompactJws.ReadLong(ref reader);
+                else if (claim == 4) exp = CompactJws.ReadLong(ref reader);
+                else if (claim == 5) { nbf = CompactJws.ReadLong(ref reader); hasNbf = true; }
                 else { reader.Read(); reader.Skip(); }
             }
         }
         catch (JsonException) { return TokenRejection.Malformed; }
         catch (InvalidOperationException) { return TokenRejection.Malformed; }
-        // A jti that is not a string is no jti (the token just cannot be revoked alone); an empty or oversized one is refused.
-        if (uidLength <= 0 || iat is null || exp is null || jtiLength is 0 or CompactJws.TooLong) return TokenRejection.Claims;
-        if (jtiLength == CompactJws.NotAString) jtiLength = -1;
+        // nbf is optional, but one that is there must be a time: ignoring it would make the token valid earlier than its signer said.
+        // A jti must be a usable id: one that is not a string, empty or oversized is refused, never read as "no jti",
+        // which would leave the signer believing the token can be revoked alone.
+        if (uidLength <= 0 || iat is null || exp is null || (hasNbf && nbf is null) || (hasJti && jtiLength is CompactJws.NotAString or 0 or CompactJws.TooLong))
+            return TokenRejection.Claims;
+        if (!hasJti) jtiLength = -1;
         issuedAt = iat.Value;
         expiresAt = exp.Value;
         notBefore = nbf ?? iat.Value;

@@ -18,7 +18,9 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
     public async Task<CreatedSecret> CreateAsync(string environmentId, CancellationToken cancellationToken)
     {
         // 43 base62 characters: over 256 random bits.
-        var value = Ids.NewSecret(SecretPrefix);
+        // 86 base62 characters: over 512 bits, so the secret is a full-size HS512 key (RFC 7518 section 3.2), which
+        // libraries such as Microsoft.IdentityModel require before they sign with it.
+        var value = Ids.NewSecret(SecretPrefix, length: 86);
         var id = Ids.New(SigningSecret.IdPrefix);
         var secret = new SigningSecret
         {

@@ -44,10 +44,12 @@ internal static class CompactJws
         {
             var reader = new Utf8JsonReader(json[..length]);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Malformed;
+            var seen = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("alg"u8))
                 {
+                    if (SeenTwice(ref seen, 1)) return TokenRejection.Malformed;
                     reader.Read();
                     algorithm = reader.TokenType != JsonTokenType.String ? HmacAlgorithm.None
                         : reader.ValueTextEquals("HS512"u8) ? HmacAlgorithm.HS512
@@ -55,7 +57,11 @@ internal static class CompactJws
                         : HmacAlgorithm.None;
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals("kid"u8)) kidLength = ReadString(ref reader, kid);
+                else if (reader.ValueTextEquals("kid"u8))
+                {
+                    if (SeenTwice(ref seen, 2)) return TokenRejection.Malformed;
+                    kidLength = ReadString(ref reader, kid);
+                }
                 else if (reader.ValueTextEquals("jku"u8) || reader.ValueTextEquals("jwk"u8) || reader.ValueTextEquals("x5u"u8)
                          || reader.ValueTextEquals("x5c"u8) || reader.ValueTextEquals("crit"u8))
                     // Headers that point at other keys or demand extensions are never honoured: refuse outright.
@@ -94,6 +100,15 @@ internal static class CompactJws
         if (length > destination.Length) return TooLong;
         unescaped[..length].CopyTo(destination);
         return length;
+    }
+
+    /// <summary>Marks claim number <paramref name="claim"/> (1-31) as seen; true when it already was.</summary>
+    public static bool SeenTwice(ref int seen, int claim)
+    {
+        var bit = 1 << claim;
+        if ((seen & bit) != 0) return true;
+        seen |= bit;
+        return false;
     }
 
     /// <summary>Reads the next value as a 64-bit integer, or null when it is anything else.</summary>

@@ -120,7 +120,8 @@ public sealed class SessionTokenVerifier(
         if (token.Length is 0 or > MaxTokenLength) return Reject(TokenRejection.Malformed, out rejection);
         var firstDot = token.IndexOf('.');
         var lastDot = token.LastIndexOf('.');
-        if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1 || token[(firstDot + 1)..lastDot].Contains('.'))
+        // Three unpadded base64url segments (RFC 7515): padding would give one token several spellings.
+        if (firstDot <= 0 || lastDot == firstDot || lastDot == token.Length - 1 || token[(firstDot + 1)..lastDot].Contains('.') || token.Contains('='))
             return Reject(TokenRejection.Malformed, out rejection);
 
         Span<char> kidBuffer = stackalloc char[MaxIdLength];
@@ -240,17 +241,21 @@ public sealed class SessionTokenVerifier(
         int subLength = CompactJws.NotAString, didLength = CompactJws.NotAString, cidLength = CompactJws.NotAString, jtiLength = CompactJws.NotAString;
         long? nbf = null, iat = null, exp = null, ver = null;
         bool issuerOk = false, audienceOk = false, environmentOk = false, hasEnvironment = false;
+        var seen = 0;
         try
         {
             var reader = new Utf8JsonReader(json[..length]);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return TokenRejection.Claims;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("iss"u8)) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_issuer); reader.Skip(); }
-                else if (reader.ValueTextEquals("aud"u8)) { reader.Read(); audienceOk = AudienceMatches(ref reader); }
-                else if (reader.ValueTextEquals("sub"u8)) subLength = CompactJws.ReadString(ref reader, sub);
-                else if (reader.ValueTextEquals("jti"u8)) jtiLength = CompactJws.ReadString(ref reader, jti);
-                else if (reader.ValueTextEquals("eid"u8))
+                var claim = SessionClaim(ref reader);
+                // A claim named twice is refused: parsers disagree on which one counts (RFC 7519 section 4).
+                if (claim != 0 && CompactJws.SeenTwice(ref seen, claim)) return TokenRejection.Claims;
+                if (claim == 1) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_issuer); reader.Skip(); }
+                else if (claim == 2) { reader.Read(); audienceOk = AudienceMatches(ref reader); }
+                else if (claim == 3) subLength = CompactJws.ReadString(ref reader, sub);
+                else if (claim == 4) jtiLength = CompactJws.ReadString(ref reader, jti);
+                else if (claim == 5)
                 {
                     // A key belongs to one environment: a token cannot claim another.
                     reader.Read();
@@ -258,12 +263,12 @@ public sealed class SessionTokenVerifier(
                     environmentOk = hasEnvironment && reader.ValueTextEquals(key.EnvironmentId);
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals("cid"u8)) cidLength = CompactJws.ReadString(ref reader, cid);
-                else if (reader.ValueTextEquals("did"u8)) didLength = CompactJws.ReadString(ref reader, did);
-                else if (reader.ValueTextEquals("nbf"u8)) nbf = CompactJws.ReadLong(ref reader);
-                else if (reader.ValueTextEquals("iat"u8)) iat = CompactJws.ReadLong(ref reader);
-                else if (reader.ValueTextEquals("exp"u8)) exp = CompactJws.ReadLong(ref reader);
-                else if (reader.ValueTextEquals("ver"u8)) ver = CompactJws.ReadLong(ref reader);
+                else if (claim == 6) cidLength = CompactJws.ReadString(ref reader, cid);
+                else if (claim == 7) didLength = CompactJws.ReadString(ref reader, did);
+                else if (claim == 8) nbf = CompactJws.ReadLong(ref reader);
+                else if (claim == 9) iat = CompactJws.ReadLong(ref reader);
+                else if (claim == 10) exp = CompactJws.ReadLong(ref reader);
+                else if (claim == 11) ver = CompactJws.ReadLong(ref reader);
                 else { reader.Read(); reader.Skip(); }
             }
         }
@@ -292,6 +297,13 @@ public sealed class SessionTokenVerifier(
         };
         return TokenRejection.None;
     }
+
+    /// <summary>Which of the claims Tessera reads the current property names (1-11), or 0 for any other.</summary>
+    private static int SessionClaim(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("iss"u8) ? 1 : reader.ValueTextEquals("aud"u8) ? 2 : reader.ValueTextEquals("sub"u8) ? 3
+        : reader.ValueTextEquals("jti"u8) ? 4 : reader.ValueTextEquals("eid"u8) ? 5 : reader.ValueTextEquals("cid"u8) ? 6
+        : reader.ValueTextEquals("did"u8) ? 7 : reader.ValueTextEquals("nbf"u8) ? 8 : reader.ValueTextEquals("iat"u8) ? 9
+        : reader.ValueTextEquals("exp"u8) ? 10 : reader.ValueTextEquals("ver"u8) ? 11 : 0;
 
     private bool AudienceMatches(ref Utf8JsonReader reader)
     {

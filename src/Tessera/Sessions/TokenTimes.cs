@@ -32,6 +32,8 @@ public static class TokenTimes
         checked
         {
             if (expiresAt <= issuedAt) return TokenRejection.Claims;
+            // Valid from after it expires: a token no one meant to be used (the reference validators refuse it too).
+            if (notBefore > expiresAt) return TokenRejection.Claims;
             if (maxLifetimeSeconds is { } max && expiresAt - issuedAt > max) return TokenRejection.Claims;
             if (now >= expiresAt + skewSeconds) return TokenRejection.Expired;
             if (now < Math.Max(issuedAt, notBefore) - skewSeconds) return TokenRejection.NotYetValid;

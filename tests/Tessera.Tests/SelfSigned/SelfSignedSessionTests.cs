@@ -139,6 +139,49 @@ public abstract class SelfSignedSessionTests(Backend backend, PostgresServer pos
         Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(Forge(header, expired, secret))).StatusCode);
     }
 
+    [Fact]
+    public async Task AmbiguousTokensAreRefusedRatherThanReadOneWay()
+    {
+        Start();
+        var (id, secret) = await CreateSecretAsync();
+        var uid = (await NewProfileAsync())["id"]!.GetValue<string>();
+        var header = new JsonObject { ["alg"] = "HS512", ["typ"] = "JWT", ["kid"] = id };
+        async Task AssertRefused(string token) => Assert.Equal(HttpStatusCode.Unauthorized, (await DescribeAsync(token)).StatusCode);
+
+        var valid = Forge(header, Claims(uid, TimeSpan.FromHours(1), jti: "order-9"), secret);
+        Assert.Equal(HttpStatusCode.OK, (await DescribeAsync(valid)).StatusCode);
+        // Padding gives the same token a second spelling.
+        await AssertRefused(valid + "=");
+        // A uid named twice: a verifier reading the first and one reading the last would see different users.
+        var twice = Claims(uid, TimeSpan.FromHours(1));
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
+            + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(twice.ToJsonString()[..^1] + ",\"uid\":\"p_someone_else\"}"));
+        await AssertRefused(input + "." + Base64Url.EncodeToString(HMACSHA512.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(input))));
+        // A jti that is not a usable string would leave the token unrevocable alone while its signer thinks otherwise.
+        foreach (var jti in new JsonNode?[] { 7, null, "" })
+        {
+            var claims = Claims(uid, TimeSpan.FromHours(1));
+            claims["jti"] = jti;
+            await AssertRefused(Forge(header, claims, secret));
+        }
+        // An nbf that is not a time is not "no nbf"; one after exp makes a token no one can use.
+        var now = Clock.GetUtcNow().ToUnixTimeSeconds();
+        foreach (var nbf in new JsonNode?[] { 1e20, "soon", now + 3_700 })
+        {
+            var claims = Claims(uid, TimeSpan.FromHours(1));
+            claims["nbf"] = nbf;
+            await AssertRefused(Forge(header, claims, secret));
+        }
+    }
+
+    [Fact]
+    public async Task NewSigningSecretsAreFullSizeHs512Keys()
+    {
+        // RFC 7518 section 3.2: an HS512 key is at least 512 bits; Microsoft.IdentityModel refuses to sign with less.
+        var (_, secret) = await CreateSecretAsync();
+        Assert.True(Encoding.UTF8.GetByteCount(secret) >= 64, $"{secret.Length} characters");
+    }
+
     [Theory]
     [InlineData("none")]
     [InlineData("RS256")]

@@ -51,6 +51,17 @@ public abstract class TokenVerificationTests(Backend backend, PostgresServer pos
     }
 
     [Fact]
+    public async Task APaddedSpellingOrAClaimNamedTwiceIsRefused()
+    {
+        var (token, header, claims, key) = await IssueAsync();
+        await AssertRefusedAsync(token + "=");
+        // A second sub, signed with the real key: parsers disagree on which one counts, so neither does.
+        var input = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString())) + "."
+            + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.ToJsonString()[..^1] + ",\"sub\":\"p_someone_else\"}"));
+        await AssertRefusedAsync(input + "." + Base64Url.EncodeToString(HMACSHA512.HashData(key, Encoding.ASCII.GetBytes(input))));
+    }
+
+    [Fact]
     public async Task ATamperedPayloadIsRefused()
     {
         var (token, _, claims, _) = await IssueAsync();
