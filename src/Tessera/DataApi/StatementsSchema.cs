@@ -47,9 +47,7 @@ public static class StatementsSchema
         .BindSource<Statement>("Statement", "metadata", s => TesseraGraphQLSchema.Json(s.MetadataJson))
         .Bind("Statement", "account", async ctx => await TesseraGraphQLSchema.AccountsById(ctx).LoadAsync(ctx.SourceAs<Statement>().AccountId))
         // A mock statement's PDF is Tessera's own, behind a fresh short-lived link; an imported one's is as given.
-        .Bind("Statement", "url", ctx => ctx.SourceAs<Statement>() is { MockPdf: true } s
-            ? ctx.Services!.GetRequiredService<StatementLinks>().Create(s.Id)
-            : ctx.SourceAs<Statement>().Url);
+        .Bind("Statement", "url", ctx => ctx.Services!.GetRequiredService<StatementLinks>().UrlOf(ctx.SourceAs<Statement>()));
 
     /// <summary>The statement filter and sort of one field, read and checked once.</summary>
     private sealed record Filter(List<string>? AccountIds, List<string>? PeriodAccountIds, DateOnly? On, DateOnly? Start, DateOnly? End, bool Ascending)

@@ -38,6 +38,12 @@ public sealed class StatementLinks(MasterKeyProvider masterKey, TimeProvider clo
         return $"{server.Value.PublicBaseUrl.TrimEnd('/')}{PathPrefix}{Uri.EscapeDataString(statementId)}.pdf?expires={expires.ToString(CultureInfo.InvariantCulture)}&signature={Sign(statementId, expires)}";
     }
 
+    /// <summary>
+    /// The PDF address a client is given for a statement: a fresh link to Tessera's own PDF for a mock statement,
+    /// the imported URL (or null) for any other.
+    /// </summary>
+    public string? UrlOf(FinancialData.Statement statement) => statement.MockPdf ? Create(statement.Id) : statement.Url;
+
     /// <summary>The signature is checked first: a tampered expiry is tampering, not expiry.</summary>
     public StatementLinkCheck Check(string statementId, string? expires, string? signature)
     {

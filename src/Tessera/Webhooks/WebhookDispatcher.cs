@@ -28,6 +28,7 @@ public sealed class WebhookDispatcher(
     SecretProtector protector,
     IOptions<WebhookOptions> options,
     IOptions<DatabaseOptions> database,
+    Statements.StatementLinks statementLinks,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger) : Hosting.PollingService(logger)
 {
@@ -202,7 +203,7 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var body = await WebhookPayload.BuildAsync(db, environment, evt, cancellationToken);
+        var body = await WebhookPayload.BuildAsync(db, environment, evt, statementLinks, cancellationToken);
         var started = clock.GetTimestamp();
         var at = clock.GetUtcNow();
         int? status = null;

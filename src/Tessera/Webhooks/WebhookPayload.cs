@@ -20,7 +20,7 @@ namespace Tessera.Webhooks;
 /// </remarks>
 public static class WebhookPayload
 {
-    public static async Task<string> BuildAsync(TesseraDbContext db, TesseraEnvironment environment, WebhookEvent evt, CancellationToken cancellationToken)
+    public static async Task<string> BuildAsync(TesseraDbContext db, TesseraEnvironment environment, WebhookEvent evt, Statements.StatementLinks statementLinks, CancellationToken cancellationToken)
     {
         var stored = JsonNode.Parse(evt.RecordJson) as JsonObject ?? [];
         var metadata = stored[EventLog.MetadataKey]?.DeepClone() ?? new JsonObject();
@@ -30,7 +30,7 @@ public static class WebhookPayload
 
         var profile = evt.ProfileId is null ? null
             : await db.Profiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == evt.ProfileId && p.EnvironmentId == evt.EnvironmentId, cancellationToken);
-        var record = recordId is null ? null : await CurrentRecordAsync(db, kind, recordId, profile, evt.EnvironmentId, cancellationToken);
+        var record = recordId is null ? null : await CurrentRecordAsync(db, kind, recordId, profile, evt.EnvironmentId, statementLinks, cancellationToken);
 
         return JavaScriptJson.Stringify(new JsonObject
         {
@@ -54,7 +54,7 @@ public static class WebhookPayload
         });
     }
 
-    private static async Task<JsonObject?> CurrentRecordAsync(TesseraDbContext db, string kind, string id, Profile? profile, string environmentId, CancellationToken cancellationToken)
+    private static async Task<JsonObject?> CurrentRecordAsync(TesseraDbContext db, string kind, string id, Profile? profile, string environmentId, Statements.StatementLinks statementLinks, CancellationToken cancellationToken)
     {
         switch (kind)
         {
@@ -73,10 +73,26 @@ public static class WebhookPayload
                     where b.Id == id && b.EnvironmentId == environmentId
                     select new { Balance = b, a.CurrencyCode }).FirstOrDefaultAsync(cancellationToken);
                 return balance is null ? null : Balance(balance.Balance, balance.CurrencyCode);
+            case "statement":
+                var statement = await db.Statements.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id && s.EnvironmentId == environmentId, cancellationToken);
+                return statement is null ? null : Statement(statement, statementLinks.UrlOf(statement));
             default:
                 return null;
         }
     }
+
+    /// <summary>Quiltt's Statement schema; a mock statement's <c>url</c> is a fresh link, made when the delivery is sent.</summary>
+    public static JsonObject Statement(FinancialData.Statement s, string? url) => new()
+    {
+        ["id"] = s.Id,
+        ["accountId"] = s.AccountId,
+        ["startOn"] = s.StartOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["endOn"] = s.EndOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["url"] = url,
+        ["metadata"] = Metadata(s.MetadataJson),
+        ["createdAt"] = Time(s.CreatedAt),
+        ["updatedAt"] = Time(s.UpdatedAt),
+    };
 
     public static JsonObject Environment(TesseraEnvironment e) => new()
     {
