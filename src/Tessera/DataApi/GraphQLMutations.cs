@@ -50,12 +50,7 @@ public static class GraphQLMutations
             await using var transaction = await db.BeginWriteTransactionAsync(ctx.CancellationToken);
             var profile = await store.FindForUpdateAsync(caller.EnvironmentId, caller.ProfileId, ctx.CancellationToken);
             if (profile is null) return Payload(false, null, [Error("The profile no longer exists.")], input);
-            if (input.TryGetValue("metadata", out var patch))
-            {
-                var merged = MetadataMerge.Apply(profile.MetadataJson, patch);
-                if (merged.Refused) return Payload(false, null, [Error(merged.Error!, "metadata")], input);
-                parsed.ReplaceMetadata(merged.Json);
-            }
+            if (parsed.MergeMetadataInto(profile.MetadataJson) is { } metadataError) return Payload(false, null, [Error(metadataError, "metadata")], input);
             if (!caller.IsBackend && IdentifierChanges(parsed, profile).ToList() is { Count: > 0 } identifiers)
                 return Payload(false, null, identifiers.Select(identifier => Error($"The {identifier} is a sign-in identifier: a user's session cannot change it. "
                     + "Your backend changes it (API key: PATCH /v1/profiles/{id}, or this mutation with Basic credentials), and the user proves it with a passcode.", identifier)), input);

@@ -31,7 +31,7 @@ public sealed class ProfileInput
     /// <summary>PATCH only: disable (true) or enable (false) the profile.</summary>
     public bool? Disabled { get; private set; }
 
-    public const int MaxMetadataKeys = 50;
+    private JsonElement? _metadataPatch;
 
     /// <summary>Parses the attributes of <paramref name="body"/>, collecting every problem into <paramref name="errors"/>.</summary>
     /// <param name="acceptIdentity">Whether <c>userId</c>/<c>uuid</c> may select or key the profile.</param>
@@ -123,24 +123,14 @@ public sealed class ProfileInput
 
         if (body.TryGetProperty("metadata", out var metadata))
         {
-            switch (metadata.ValueKind)
+            // Quiltt's metadata rule, one place for every write path: checked here against nothing stored (a new
+            // profile's metadata is the patch itself), merged into what is stored by MergeMetadataInto on an update.
+            var decision = Metadata.MetadataMerge.Apply(null, metadata);
+            if (decision.Refused) errors.Add("metadata", decision.Error!);
+            else
             {
-                case JsonValueKind.Null:
-                    input.MetadataJson = Optional<string?>.Of(null);
-                    break;
-                case JsonValueKind.Object:
-                    var count = 0;
-                    foreach (var property in metadata.EnumerateObject())
-                    {
-                        count++;
-                        if (property.Name.Length is 0 or > 100) errors.Add("metadata", "keys must be 1 to 100 characters");
-                    }
-                    if (count > MaxMetadataKeys) errors.Add("metadata", $"must have at most {MaxMetadataKeys} keys");
-                    input.MetadataJson = Optional<string?>.Of(metadata.GetRawText());
-                    break;
-                default:
-                    errors.Add("metadata", "must be an object");
-                    break;
+                input.MetadataJson = Optional<string?>.Of(decision.Json);
+                input._metadataPatch = metadata.Clone();
             }
         }
         return input;
@@ -150,8 +140,19 @@ public sealed class ProfileInput
         Email.IsSet || Phone.IsSet || Name.IsSet || FirstName.IsSet || LastName.IsSet || DateOfBirth.IsSet || Line1.IsSet || Line2.IsSet
         || City.IsSet || State.IsSet || PostalCode.IsSet || CountryCode.IsSet || MetadataJson.IsSet;
 
-    /// <summary>Sets the metadata to store: the merge of what was sent into what is stored (<see cref="Metadata.MetadataMerge"/>).</summary>
-    public void ReplaceMetadata(string? json) => MetadataJson = Optional<string?>.Of(json);
+    /// <summary>
+    /// On an update: the metadata to store becomes the merge of what was sent into <paramref name="storedJson"/>
+    /// (<see cref="Metadata.MetadataMerge"/>). Null when fine (or no metadata was sent), else why it is refused.
+    /// Read <paramref name="storedJson"/> under the row's lock, or a concurrent update's keys are lost.
+    /// </summary>
+    public string? MergeMetadataInto(string? storedJson)
+    {
+        if (_metadataPatch is not { } patch) return null;
+        var merged = Metadata.MetadataMerge.Apply(storedJson, patch);
+        if (merged.Refused) return merged.Error;
+        MetadataJson = Optional<string?>.Of(merged.Json);
+        return null;
+    }
 
     /// <summary>Copies the attributes that were sent onto <paramref name="profile"/>.</summary>
     public void ApplyTo(Profile profile, DateTime now)

@@ -77,8 +77,15 @@ public static class ProfilesApi
         var input = ProfileInput.Parse(body.Root, acceptIdentity: false, errors, Today(clock));
         if (errors.Any) return errors.ToResult();
 
-        var profile = await profiles.FindAsync(environmentId, id, http.RequestAborted);
+        // Metadata merges into what is stored: read it under the row lock, so a concurrent update is not lost.
+        await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
+        var profile = await profiles.FindForUpdateAsync(environmentId, id, http.RequestAborted);
         if (profile is null) return ApiError.NotFound("Profile");
+        if (input.MergeMetadataInto(profile.MetadataJson) is { } metadataError)
+        {
+            errors.Add("metadata", metadataError);
+            return errors.ToResult();
+        }
         if (await profiles.FindConflictAsync(environmentId, profile.Id, input, http.RequestAborted) is { } field)
             return ProfileStore.ConflictResult(field);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -91,7 +98,11 @@ public static class ProfilesApi
             audit.Record(stateChange.Kind == RevocationKind.ProfileDisabled ? AuditActions.ProfileDisabled : AuditActions.ProfileEnabled,
                 caller.Key.Id, environmentId, profile.Id, Credentials.ClientIp(http));
         }
-        try { await db.SaveChangesAsync(http.RequestAborted); }
+        try
+        {
+            await db.SaveChangesAsync(http.RequestAborted);
+            await transaction.CommitAsync(http.RequestAborted);
+        }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex, out var constraint))
         {
             return ProfileStore.ConflictResult(ProfileStore.ConflictField(constraint));

@@ -195,7 +195,7 @@ public abstract class QuilttCoreSchemaTests(Backend backend, PostgresServer post
         var live = await SeedProfileAsync(1, productionSecret, production.Id);
         const string simulate = """mutation($id: ID!, $status: ConnectionErrorStatus) { connectionSimulateError(input: { id: $id, status: $status }) { success record { id status } errors { message code } } }""";
         Task<List<Tessera.Webhooks.WebhookEvent>> EventsAsync() =>
-            Server.WithDbAsync(db => db.WebhookEvents.AsNoTracking().Where(e => e.Type.StartsWith("connection.synced.errored")).OrderBy(e => e.OccurredAt).ToListAsync());
+            Server.WithDbAsync(db => db.WebhookEvents.AsNoTracking().Where(e => e.Type.StartsWith("connection.synced.errored")).OrderBy(e => e.Seq).ToListAsync());
 
         var byDefault = (await QueryAsync(mine.Token, simulate, new { id = mine.ConnectionId })).GetProperty("connectionSimulateError");
         Assert.True(byDefault.GetProperty("success").GetBoolean());

@@ -33,6 +33,33 @@ public abstract class ProfilesApiTests(Backend backend, PostgresServer postgres)
     }
 
     [Fact]
+    public async Task PatchMergesMetadataAsTheGraphQLMutationDoes()
+    {
+        var id = (await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { metadata = new { tier = "gold", source = "web" } })).JsonAsync()).Str("id");
+
+        // Keys sent merge into what is stored; a key sent as null is deleted; the others stay.
+        var merged = await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { metadata = new Dictionary<string, object?> { ["source"] = null, ["plan"] = 2 } });
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        Assert.Equal("""{"tier":"gold","plan":2}""", (await merged.JsonAsync()).GetProperty("metadata").GetRawText());
+
+        // An update without metadata leaves it alone.
+        var named = await (await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { name = "Dee" })).JsonAsync();
+        Assert.Equal("""{"tier":"gold","plan":2}""", named.GetProperty("metadata").GetRawText());
+
+        // At most 50 keys after the merge: refused whole, nothing stored.
+        var many = Enumerable.Range(0, 49).ToDictionary(i => $"k{i}", i => (object?)i);
+        var over = await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { metadata = many });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, over.StatusCode);
+        Assert.Contains("at most 50 keys", await over.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var stored = await (await Server.SendAsync(HttpMethod.Get, $"/v1/profiles/{id}", ApiSecret)).JsonAsync();
+        Assert.Equal("""{"tier":"gold","plan":2}""", stored.GetProperty("metadata").GetRawText());
+
+        // metadata: null clears it.
+        var cleared = await (await Server.SendAsync(HttpMethod.Patch, $"/v1/profiles/{id}", ApiSecret, new { metadata = (object?)null })).JsonAsync();
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("metadata").ValueKind);
+    }
+
+    [Fact]
     public async Task AUuidCannotBeChangedOrReused()
     {
         var uuid = Guid.NewGuid();

@@ -106,9 +106,11 @@ public abstract class QuilttWireFormatTests(Backend backend, PostgresServer post
         await MockBankAsync(token);
         await DispatchAsync(Server);
 
-        var received = await Receiver.WaitForAcceptedAsync(6);
+        // Every mock account is verified: three at the bank, two investment accounts.
+        var accounts = Enumerable.Repeat("account.verified", 5);
+        var received = await Receiver.WaitForAcceptedAsync(8);
         Assert.Equal(
-            ["account.verified", "account.verified", "account.verified", "connection.synced.successful.initial", "connection.synced.successful.historical", "profile.ready"],
+            [.. accounts, "connection.synced.successful.initial", "connection.synced.successful.historical", "profile.ready"],
             received.Select(r => r.EventType));
         Assert.All(received, r => Assert.Equal(profileId, r.Profile));
 
@@ -116,8 +118,8 @@ public abstract class QuilttWireFormatTests(Backend backend, PostgresServer post
         Assert.Equal(["id", "connectionId", "at", "state", "metadata", "createdAt", "updatedAt"], account.EnumerateObject().Select(p => p.Name));
         Assert.Equal("OPEN", account.Str("state"));
 
-        var connectionId = received[3].Event.GetProperty("record").Str("id");
-        var ready = received[5].Event;
+        var connectionId = received[5].Event.GetProperty("record").Str("id");
+        var ready = received[7].Event;
         Assert.Equal(profileId, ready.GetProperty("record").Str("id"));
         Assert.Equal(["id", "uuid", "metadata", "email", "phone", "name", "names", "dateOfBirth", "address", "at", "createdAt", "updatedAt"],
             ready.GetProperty("record").EnumerateObject().Select(p => p.Name));
