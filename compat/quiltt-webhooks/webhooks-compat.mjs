@@ -44,6 +44,7 @@ function checkShape(payload, rawBody, environmentId) {
       connection: '["id","at","provider","features","products","status","metadata","createdAt","updatedAt"]',
       account: '["id","connectionId","at","state","metadata","createdAt","updatedAt"]',
       balance: '["id","accountId","at","source","available","current","limit"]',
+      statement: '["id","accountId","at","startOn","endOn","url","metadata","createdAt","updatedAt"]',
     }[event.type.split('.')[0]];
     check(keys(record) === expected, `${event.type}: record keys ${keys(record)}`);
     check(isTime(record.at), `${event.type}: record.at ${record.at}`);
@@ -68,7 +69,7 @@ try {
   const subscription = await api('POST', '/v1/webhooks/subscriptions', {
     body: {
       name: 'Quiltt receiver', targetUrl,
-      eventTypes: ['profile.created', 'profile.ready', 'connection.created', 'connection.synced.successful', 'account.verified'],
+      eventTypes: ['profile.created', 'profile.ready', 'connection.created', 'connection.synced.successful', 'account.verified', 'statement.ready'],
     },
   });
   check(subscription.status === 201, `subscribe: ${subscription.status} ${JSON.stringify(subscription.json)}`);
@@ -83,10 +84,20 @@ try {
   });
   check(mock.json?.data?.connectorMockInitialize?.success === true, `connectorMockInitialize: ${JSON.stringify(mock.json)}`);
 
-  const wanted = ['profile.created', 'connection.created', 'account.verified', 'account.verified', 'account.verified',
+  // The mock bank's statements: as many statement.ready as GraphQL lists, each with a PDF link that works.
+  const listed = await api('POST', '/v1/graphql', { bearer: session.json.token, body: { query: '{ statements(first: 1) { count } }' } });
+  const statements = listed.json?.data?.statements?.count ?? -1;
+  check(statements > 0, `statements: ${JSON.stringify(listed.json)}`);
+  const accounts = 5; // the mock bank's: three at the bank, two investment accounts, all verified
+  const wanted = ['profile.created', 'connection.created', ...Array(accounts).fill('account.verified'),
+    ...Array(statements).fill('statement.ready'),
     'connection.synced.successful.initial', 'connection.synced.successful.historical', 'profile.ready'];
-  for (let i = 0; i < 300 && received.length < wanted.length; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 600 && received.length < wanted.length; i++) await new Promise((r) => setTimeout(r, 100));
   check(JSON.stringify(received.map((e) => e.type)) === JSON.stringify(wanted), `received ${JSON.stringify(received.map((e) => e.type))}, wanted ${JSON.stringify(wanted)}`);
+  const statement = received.find((e) => e.type === 'statement.ready')?.record;
+  const pdf = statement?.url ? await fetch(statement.url) : null;
+  const pdfBytes = pdf ? Buffer.from(await pdf.arrayBuffer()) : Buffer.alloc(0);
+  check(pdf?.status === 200 && pdfBytes.subarray(0, 5).toString() === '%PDF-', `statement PDF ${statement?.url}: ${pdf?.status}`);
   check(received.every((e) => e.profile.id === profileId && e.profile.metadata?.internalUserId === 'u-42'), 'an event names another profile');
   const ready = received.find((e) => e.type === 'profile.ready');
   const connection = received.find((e) => e.type === 'connection.created');

@@ -86,6 +86,7 @@ public static class WebhookPayload
     {
         ["id"] = s.Id,
         ["accountId"] = s.AccountId,
+        ["at"] = Time(s.UpdatedAt),
         ["startOn"] = s.StartOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["endOn"] = s.EndOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["url"] = url,

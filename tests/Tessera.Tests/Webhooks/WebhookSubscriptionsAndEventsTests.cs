@@ -190,7 +190,7 @@ public abstract class WebhookSubscriptionsAndEventsTests(Backend backend, Postgr
         Assert.Contains(events, e => e.Type == "statement.ready");
         Assert.Contains(events, e => e.Type == "balance.created");
         Assert.Equal(["connection.synced.successful.initial", "connection.synced.successful.historical", "profile.ready"], events.TakeLast(3).Select(e => e.Type));
-        Assert.Equal(3, events.Count(e => e.Type == "account.verified"));
+        Assert.Equal(5, events.Count(e => e.Type == "account.verified"));
         Assert.All(events, e => Assert.Equal(issued.Str("userId"), e.ProfileId));
     }
 }
