@@ -187,6 +187,23 @@ public abstract class QuilttCoreSchemaTests(Backend backend, PostgresServer post
     }
 
     [Fact]
+    public async Task MutationErrorsAreQuilttsErrorTypeSoAFragmentOnErrorApplies()
+    {
+        var mine = await SeedProfileAsync(1);
+        var theirs = await SeedProfileAsync(1);
+        // quiltt-client ships `fragment ErrorAttributes on Error`; another profile's connection is refused with errors.
+        var refused = (await QueryAsync(mine.Token, """
+            mutation($id: ID!) { connectionDelete(input: { id: $id }) { success errors { __typename ...ErrorAttributes } } }
+            fragment ErrorAttributes on Error { message path }
+            """, new { id = theirs.ConnectionId })).GetProperty("connectionDelete");
+        Assert.False(refused.GetProperty("success").GetBoolean());
+        var error = Assert.Single(refused.GetProperty("errors").EnumerateArray());
+        Assert.Equal("Error", error.Str("__typename"));
+        Assert.False(string.IsNullOrEmpty(error.Str("message")));
+        Assert.Equal("SYNCED", (await QueryAsync(theirs.Token, "{ connections { status } }")).GetProperty("connections")[0].Str("status"));
+    }
+
+    [Fact]
     public async Task ConnectionSimulateErrorWorksInSandboxOnTheCallersConnectionOnlyAndRecordsTheEvent()
     {
         var mine = await SeedProfileAsync(1);
