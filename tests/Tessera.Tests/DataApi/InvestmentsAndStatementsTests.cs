@@ -324,6 +324,9 @@ public abstract class InvestmentsAndStatementsTests(Backend backend, PostgresSer
             return _queries.Count;
         }
 
+        // Once unmeasured: a first request may load what the instance then keeps (a CI run saw the first one cost one
+        // query more on PostgreSQL), and this compares the steady state.
+        await QueriesAsync("");
         var two = await QueriesAsync("(filter: { type: [INVESTMENT] })");
         var five = await QueriesAsync("");
         Assert.Equal(two, five);
