@@ -128,7 +128,8 @@ const client = new QuilttClient({ cache: new InMemoryCache(), versionLink: creat
 await check('QuilttClient runs the mock-bank mutation, a profile query and a transactions page (batched)', async () => {
   const created = await client.mutate({ mutation: gql`mutation { connectorMockInitialize { success record { id accounts { id name } } } }` })
   assert.equal(created.data.connectorMockInitialize.success, true)
-  assert.equal(created.data.connectorMockInitialize.record.accounts.length, 3)
+  // The mock bank: checking, savings and a card at the bank, a brokerage and a Roth IRA.
+  assert.equal(created.data.connectorMockInitialize.record.accounts.length, 5)
   graphqlBodies.length = 0
   const [profile, page] = await Promise.all([
     client.query({ query: gql`query ProfileQuery { profile { id email } }` }),
