@@ -104,6 +104,9 @@ internal static class Compare
         }
 
         built = builder.Build(sdl);
+        // graphql-js 16 introspects both (isRepeatable; deprecated arguments and input fields): on, to be fair.
+        built.Features.RepeatableDirectives = true;
+        built.Features.DeprecationOfInputValues = true;
         return built;
     }
 
