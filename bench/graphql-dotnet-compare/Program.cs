@@ -232,6 +232,8 @@ internal static class Compare
             }));
         }
 
+        // A check that warm really reused documents (GraphQL.NET would otherwise parse them again silently).
+        Console.Error.WriteLine($"graphql-dotnet: document cache hits: {cache.Hits}");
         return 0;
     }
 
@@ -294,11 +296,14 @@ internal static class Compare
 
         public float SortOrder => 200;
 
+        public long Hits { get; private set; }
+
         public async Task<ExecutionResult> ExecuteAsync(ExecutionOptions options, ExecutionDelegate next)
         {
             if (options.Document is null && options.Query is { } query && _documents.TryGetValue(query, out var document))
             {
                 options.Document = document;
+                Hits++;
                 return await next(options);
             }
 
