@@ -243,8 +243,9 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, TimeProvider
                 {
                     await client.DisconnectAsync(quit: true, timeout.Token);
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException)
+                catch (Exception ex)
                 {
+                    // The messages are delivered already; a relay that hangs up first costs nothing.
                     sender.Logger.LogDebug("Closing the SMTP connection failed: {Error}", ex.GetType().Name);
                 }
             }
