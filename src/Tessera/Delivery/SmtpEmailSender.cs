@@ -116,7 +116,9 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, TimeProvider
                 // After a failure the connection's state is unknown: the next message starts on a new one.
                 Drop();
                 if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
-                throw Classify(ex, smtp) ?? ex;
+                var classified = Classify(ex, smtp);
+                if (classified is null) throw;
+                throw classified;
             }
         }
 
@@ -155,7 +157,6 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, TimeProvider
             }
             sender.Logger.LogDebug("Connected to the SMTP relay {Host}:{Port} ({Security}, {Tls})", smtp.Host, smtp.Port, security,
                 client.IsSecure ? client.SslProtocol.ToString() : "no TLS");
-            _sentOnConnection = 0;
             return client;
         }
 
@@ -231,6 +232,7 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, TimeProvider
         {
             _client?.Dispose();
             _client = null;
+            _sentOnConnection = 0;
         }
 
         public async ValueTask DisposeAsync()
