@@ -41,8 +41,11 @@ public static class GraphQLMutations
         var body = JsonSerializer.SerializeToElement(input.Where(p => p.Key != "clientMutationId").ToDictionary(p => p.Key, p => p.Value));
         var errors = new ValidationErrors();
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
-        var phones = PhoneContext.For(ctx.Services!.GetRequiredService<IOptions<PhoneOptions>>().Value,
-            input.TryGetValue("phone", out var phone) && phone is not null ? await caller.WithDbAsync(db => EnvironmentModeAsync(db, caller, ctx)) : EnvironmentMode.Production);
+        // The phone rule depends on the environment's mode: read only when a phone is sent (otherwise the rule is not applied).
+        var mode = input.TryGetValue("phone", out var phone) && phone is not null
+            ? await caller.WithDbAsync(db => EnvironmentModeAsync(db, caller, ctx))
+            : EnvironmentMode.Production;
+        var phones = PhoneContext.For(ctx.Services!.GetRequiredService<IOptions<PhoneOptions>>().Value, mode);
         var parsed = ProfileInput.Parse(body, acceptIdentity: false, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), phones);
         if (errors.Any) return Payload(false, null, ToMutationErrors(errors), input);
 
@@ -75,7 +78,7 @@ public static class GraphQLMutations
         });
     }
 
-    /// <summary>The caller's environment's mode: read only when a phone is sent, since the phone rule depends on it.</summary>
+    /// <summary>The caller's environment's mode.</summary>
     private static Task<EnvironmentMode> EnvironmentModeAsync(TesseraDbContext db, GraphQLCaller caller, ResolveFieldContext ctx) =>
         db.Environments.AsNoTracking().Where(e => e.Id == caller.EnvironmentId).Select(e => e.Mode).FirstAsync(ctx.CancellationToken);
 
