@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Tessera.Delivery;
 using Tessera.Http;
+using Tessera.Profiles;
 using Tessera.Sessions;
 
 namespace Tessera.Passcodes;
@@ -20,11 +22,13 @@ public static class PasswordlessApi
         return routes;
     }
 
-    private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: false);
+    private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn, IOptions<PhoneOptions> phones) =>
+        HandleAsync(http, signIn, phones.Value, passcodeRequired: false);
 
-    private static Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: true);
+    private static Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn, IOptions<PhoneOptions> phones) =>
+        HandleAsync(http, signIn, phones.Value, passcodeRequired: true);
 
-    private static async Task<IResult> HandleAsync(HttpContext http, PasscodeSignIn signIn, bool passcodeRequired)
+    private static async Task<IResult> HandleAsync(HttpContext http, PasscodeSignIn signIn, PhoneOptions phones, bool passcodeRequired)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
         if (body.Error is { } error) return error;
@@ -38,7 +42,7 @@ public static class PasswordlessApi
             return ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment.");
         if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
             return ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...).");
-        var identifier = request.Identifier(found.Client, errors);
+        var identifier = request.Identifier(found.Client, errors, PhoneContext.For(phones, found.Environment.Mode));
         if (identifier is null) return errors.ToResult();
 
         var caller = new PasscodeSignIn.Caller(found.Client, found.Environment, identifier, Credentials.ClientIp(http), SessionOrigin.Of(http));

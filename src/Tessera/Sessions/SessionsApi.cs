@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tessera.ApiKeys;
 using Tessera.Audit;
 using Tessera.Data;
@@ -29,13 +30,14 @@ public static class SessionsApi
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
-        ProfileIssuance existingProfile, SigningKeyRing keys)
+        ProfileIssuance existingProfile, SigningKeyRing keys, IOptions<PhoneOptions> phones)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+            PhoneContext.For(phones.Value, caller.Environment.Mode));
         if (input.UserId is { } userId && !Ids.IsProfileId(userId) && !Guid.TryParse(userId, out _))
             errors.Add("userId", "must be a profile id (p_…) or a UUID");
         if (errors.Any) return errors.ToResult();
