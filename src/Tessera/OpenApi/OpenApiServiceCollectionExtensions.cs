@@ -37,19 +37,35 @@ public static class OpenApiServiceCollectionExtensions
         return services;
     }
 
+    private const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'";
+
     public static IEndpointRouteBuilder MapTesseraOpenApi(this IEndpointRouteBuilder routes)
     {
         routes.MapOpenApi();
         var options = routes.ServiceProvider.GetRequiredService<IOptions<ApiReferenceOptions>>().Value;
         if (!options.Enabled) return routes;
         // Scalar serves its own bundled script from its assembly; everything it could fetch from elsewhere is off:
-        // the fonts (a CDN), telemetry, the AI agent and the request proxy.
+        // the fonts (a CDN), telemetry, the AI agent, the developer toolbar (links to Scalar's services). The
+        // Content-Security-Policy holds the page to this server, whatever a later Scalar version adds.
         routes.MapScalarApiReference(options.Path, scalar => scalar
             .WithTitle("Tessera API reference")
             .WithOpenApiRoutePattern(DocumentPath)
+            .ExpandAllTags()
             .DisableDefaultFonts()
             .DisableTelemetry()
-            .DisableAgent());
+            .DisableAgent()
+            .HideDeveloperTools())
+            .Add(endpoint =>
+            {
+                var next = endpoint.RequestDelegate!;
+                endpoint.RequestDelegate = http =>
+                {
+                    http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    return next(http);
+                };
+            });
         return routes;
     }
 }
