@@ -56,7 +56,7 @@ internal sealed class TesseraDocumentTransformer : IOpenApiDocumentTransformer
     private static readonly (string, OpenApiHeader)[] Headers =
     [
         (RetryAfter, Integer("Seconds to wait before trying again.")),
-        ("Ratelimit-Limit", new OpenApiHeader { Description = "The caller's request budget (per-profile issuance budget on session issuance, e.g. `10;w=3600`).", Schema = new OpenApiSchema { Type = JsonSchemaType.String } }),
+        ("Ratelimit-Limit", Integer("Requests the credential may make in the window (on session issuance: tokens the profile may be issued).")),
         ("Ratelimit-Remaining", Integer("Requests left in the current window.")),
         ("Ratelimit-Reset", Integer("Seconds until the window resets.")),
         ("Current-Page", Integer("The page answered, from 1.")),
