@@ -32,7 +32,20 @@ public static class PasswordlessApi
         .AcceptsJson<PasswordlessRequestBody>()
         .Produces<SessionView>(StatusCodes.Status201Created)
         .ProducesValidationErrors()
-        .ProducesErrors(401, 403, 404, 409, 429, 503);
+        .ProducesErrors(401, 403, 404, 409, 429, 503)
+        .AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?["201"] is Microsoft.OpenApi.OpenApiResponse created)
+            {
+                created.Headers ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiHeader>();
+                created.Headers["Authorization"] = new Microsoft.OpenApi.OpenApiHeader
+                {
+                    Description = "`Bearer <token>`: the same session token as the body's `token`.",
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                };
+            }
+            return Task.CompletedTask;
+        });
 
     private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: false);
 
