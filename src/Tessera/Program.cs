@@ -6,6 +6,7 @@ using Tessera.DataApi;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
+using Tessera.OpenApi;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
@@ -37,6 +38,7 @@ public static partial class Program
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
             .AddTesseraHttp()
+            .AddTesseraOpenApi()
             .AddTesseraMetrics();
         return builder;
     }
@@ -51,7 +53,7 @@ public static partial class Program
         app.UseBrowserOrigins();
         app.MapHealthApi();
         app.MapMetricsApi();
-        app.MapOpenApi();
+        app.MapTesseraOpenApi();
         app.MapSessionsApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();

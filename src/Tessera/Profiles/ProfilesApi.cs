@@ -6,6 +6,7 @@ using Tessera.Data;
 using Tessera.Http;
 using Tessera.Audit;
 using Tessera.Sessions;
+using Tessera.OpenApi;
 
 namespace Tessera.Profiles;
 
@@ -15,11 +16,13 @@ public static class ProfilesApi
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/profiles").RequireApiKey().WithTags("Profiles");
-        group.MapPost("/", CreateAsync).WithSummary("Create a profile");
-        group.MapGet("/", ListAsync).WithSummary("List profiles, oldest first");
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a profile by id or uuid");
-        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a profile's attributes");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions");
+        group.MapPost("/", CreateAsync).WithSummary("Create a profile").WithName("CreateProfile")
+            .AcceptsJson<ProfileCreateRequest>(optional: true).ProducesValidationErrors().ProducesErrors(409);
+        group.MapGet("/", ListAsync).WithSummary("List profiles, oldest first").WithName("ListProfiles").Paginated();
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a profile by id or uuid").WithName("GetProfile").ProducesErrors(404);
+        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a profile's attributes").WithName("UpdateProfile")
+            .AcceptsJson<ProfileUpdateRequest>().ProducesValidationErrors().ProducesErrors(404, 409);
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions").WithName("DeleteProfile").ProducesErrors(404);
         return routes;
     }
 

@@ -8,6 +8,7 @@ using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Profiles;
 using Tessera.Security;
+using Tessera.OpenApi;
 
 namespace Tessera.Sessions;
 
@@ -17,14 +18,16 @@ public static class SessionsApi
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/users/sessions", IssueAsync).RequireApiKey().WithTags("Sessions")
-            .WithSummary("Issue a session token for a new or existing profile");
+            .WithSummary("Issue a session token for a new or existing profile").WithName("IssueSession")
+            .AcceptsJson<SessionIssueRequest>(optional: true).ProducesValidationErrors().ProducesErrors(403, 404, 409);
 
         var holder = routes.MapGroup("/v1").RequireSessionToken().WithTags("Sessions");
         // The directory is a singleton: passed in, not bound from RequestServices, which would create a DI scope per request.
         var directory = routes.ServiceProvider.GetRequiredService<ProfileDirectory>();
-        holder.MapGet("/users/session", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Describe the presented session token");
-        holder.MapPost("/introspect/session_token", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Introspect the presented session token");
-        holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere");
+        holder.MapGet("/users/session", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Describe the presented session token").WithName("GetSession");
+        holder.MapPost("/introspect/session_token", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Introspect the presented session token").WithName("IntrospectSessionToken");
+        holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere").WithName("RevokeSession")
+            .ProducesErrors(400);
         return routes;
     }
 
