@@ -63,6 +63,7 @@ public static class SqliteBackup
                 if (problems is not null) throw new BackupRefusedException($"the copy failed PRAGMA integrity_check: {problems}");
             }
 
+            OwnerOnly(temporary);
             FlushToDisk(temporary);
             File.Move(temporary, destination, overwrite);
             FlushDirectory(directory);
@@ -103,6 +104,7 @@ public static class SqliteBackup
         try
         {
             File.Copy(source, temporary);
+            OwnerOnly(temporary);
             FlushToDisk(temporary);
             // A -wal left beside the old file would be replayed into the restored one: there is none after
             // EnsureNotInUseAsync, and none may be left from an older crash either.
@@ -167,6 +169,12 @@ public static class SqliteBackup
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Profiles and encrypted secrets: readable by the owner only, like the key file.
+    private static void OwnerOnly(string file)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     private static void FlushToDisk(string file)
