@@ -159,9 +159,17 @@ public static class SqliteBackup
     /// <summary><see cref="IntegrityCheckAsync(SqliteConnection, CancellationToken)"/> of a database file, opened read-only.</summary>
     public static async Task<string?> IntegrityCheckAsync(string file, CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return await IntegrityCheckAsync(connection, cancellationToken);
+        try
+        {
+            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return await IntegrityCheckAsync(connection, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            // Not a database at all, or too damaged for the check to run.
+            return ex.Message;
+        }
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -38,7 +38,8 @@ public sealed class TesseraServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var started = Stopwatch.GetTimestamp();
         var server = new TesseraServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        await server.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        // Generous: a loaded CI machine can take long to start .NET; a healthy start takes a second or two.
+        await server.WaitReadyAsync(TimeSpan.FromSeconds(180));
         return (server, Stopwatch.GetElapsedTime(started));
     }
 
@@ -49,18 +50,21 @@ public sealed class TesseraServerProcess : IAsyncDisposable
         using var http = CreateClient();
         http.Timeout = TimeSpan.FromSeconds(2);
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var last = "no answer";
         while (Stopwatch.GetTimestamp() < deadline)
         {
             if (_process.HasExited) Assert.Fail($"tessera serve exited {_process.ExitCode} before it was ready: {await _stderr}");
             try
             {
-                if ((await http.GetAsync("/readyz", TestContext.Current.CancellationToken)).StatusCode == HttpStatusCode.OK) return;
+                using var response = await http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}";
             }
-            catch (HttpRequestException) { }
+            catch (HttpRequestException ex) { last = ex.Message; }
             catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested) { }
             await Task.Delay(50, TestContext.Current.CancellationToken); // a poll interval, bounded by the deadline
         }
-        Assert.Fail($"tessera serve was not ready within {timeout.TotalSeconds} s");
+        Assert.Fail($"tessera serve was not ready within {timeout.TotalSeconds} s (last /readyz: {last})");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>

@@ -20,3 +20,11 @@ internal static class FaultReport
             File.AppendAllText(file, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}{Environment.NewLine}");
     }
 }
+
+/// <summary>The fault scenarios run one at a time: each starts processes and load of its own, and their figures mean
+/// more when they do not compete with one another.</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultScenarios
+{
+    public const string Name = "Fault scenarios";
+}

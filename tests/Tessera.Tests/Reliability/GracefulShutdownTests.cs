@@ -14,6 +14,7 @@ namespace Tessera.Tests.Reliability;
 /// with their answers, the process exits 0 within the host's shutdown timeout (30 s, .NET's default), and the
 /// message's lease is let go, so another instance sends it at once rather than when the lease expires.
 /// </summary>
+[Collection(FaultScenarios.Name)]
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
 {
     private const int InFlight = 5;

@@ -14,6 +14,7 @@ namespace Tessera.Tests.Reliability;
 /// acknowledged write. Quick form: one kill after ~300 sign-ups. <c>TESSERA_FAULT_FULL=1</c>: ten kills, each after
 /// ~1,000 more, alternating <c>Database:SqliteSynchronous</c> normal and full.
 /// </summary>
+[Collection(FaultScenarios.Name)]
 public sealed class SqliteCrashTests(ITestOutputHelper output)
 {
     private sealed record Acknowledged(string Email, string ProfileId, string? SessionId, TimeSpan Latency);
@@ -71,6 +72,8 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
     private static async Task<List<Acknowledged>> LoadThenKillAsync(TesseraServerProcess server, string secret, int round, int target)
     {
         var acknowledged = new ConcurrentQueue<Acknowledged>();
+        var count = 0;
+        var killing = 0;
         var killed = 0;
         var failuresBeforeKill = new ConcurrentQueue<string>();
         using var http = server.CreateClient();
@@ -90,24 +93,25 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
                     var latency = Stopwatch.GetElapsedTime(started);
                     if (response.StatusCode != HttpStatusCode.Created)
                     {
-                        if (Volatile.Read(ref killed) == 0) failuresBeforeKill.Enqueue($"{(int)response.StatusCode}");
+                        if (Volatile.Read(ref killing) == 0) failuresBeforeKill.Enqueue($"{(int)response.StatusCode}");
                         continue;
                     }
                     var body = await response.JsonAsync();
                     acknowledged.Enqueue(new Acknowledged(email, body.Str("userId"),
                         body.TryGetProperty("id", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String ? id.GetString() : null, latency));
-                    if (acknowledged.Count == target) enough.Release();
+                    if (Interlocked.Increment(ref count) == target) enough.Release();
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or IOException)
                 {
                     // After the kill a request fails or its answer is cut: not acknowledged, so nothing is promised for it.
-                    if (Volatile.Read(ref killed) == 0) failuresBeforeKill.Enqueue(ex.GetType().Name);
+                    if (Volatile.Read(ref killing) == 0) failuresBeforeKill.Enqueue($"{ex.GetType().Name}: {ex.Message}");
                 }
             }
         })).ToList();
 
         Assert.True(await enough.WaitAsync(TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken), "the load never reached its target");
-        // Kill while requests are in flight; only then do the clients learn of it.
+        // Kill while requests are in flight (the clients go on until it is done); failures from here on are expected.
+        Volatile.Write(ref killing, 1);
         await server.KillAsync();
         Volatile.Write(ref killed, 1);
         await Task.WhenAll(clients);
