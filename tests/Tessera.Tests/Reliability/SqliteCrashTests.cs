@@ -31,6 +31,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
         var rounds = FaultReport.Full ? 10 : 1;
         var perRound = FaultReport.Full ? 1000 : 300;
         var all = new List<Acknowledged>();
+        var latencyBySetting = new Dictionary<string, List<double>> { ["normal"] = [], ["full"] = [] };
         var recoveries = new List<TimeSpan>();
         static string Synchronous(int round) => round % 2 == 0 ? "normal" : "full";
         var (server, _) = await TesseraServerProcess.StartAsync(DatabaseProvider.Sqlite, connectionString, $"--Database:SqliteSynchronous={Synchronous(0)}");
@@ -43,6 +44,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
                 var acknowledged = await LoadThenKillAsync(server, secret, round, perRound);
                 all.AddRange(acknowledged);
                 var latencies = acknowledged.Select(a => a.Latency.TotalMilliseconds).Order().ToList();
+                latencyBySetting[synchronous].AddRange(latencies);
                 output.WriteLine($"round {round + 1} (synchronous={synchronous}): {acknowledged.Count} acknowledged before SIGKILL, " +
                                  $"median acknowledgement {latencies[latencies.Count / 2]:0.0} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:0.0} ms");
 
@@ -58,7 +60,12 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
             FaultReport.Verdict(output, "sqlite-crash", passed,
                 $"{rounds} SIGKILL(s) under load; acknowledged {all.Count}, found {all.Count - lost.Count}, lost {lost.Count}, duplicated {duplicated}; " +
                 $"integrity_check ok after each restart; recovery (restart to /readyz 200) max {recoveries.Max().TotalSeconds:0.00} s, " +
-                $"median {recoveries.Order().ElementAt(recoveries.Count / 2).TotalSeconds:0.00} s");
+                $"median {recoveries.Order().ElementAt(recoveries.Count / 2).TotalSeconds:0.00} s; acknowledgement latency under 8 clients " +
+                string.Join(", ", latencyBySetting.Where(p => p.Value.Count > 0).Select(p =>
+                {
+                    var sorted = p.Value.Order().ToList();
+                    return $"synchronous={p.Key} median {sorted[sorted.Count / 2]:0.0} ms p99 {sorted[(int)(sorted.Count * 0.99)]:0.0} ms";
+                })));
             Assert.True(lost.Count == 0, $"{lost.Count} acknowledged sign-up(s) lost, e.g. {string.Join(", ", lost.Take(5).Select(a => a.Email))}");
             Assert.Equal(0, duplicated);
         }
