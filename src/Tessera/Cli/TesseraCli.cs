@@ -34,6 +34,7 @@ public static class TesseraCli
             Serve(), Init(), Migrate(), EnvironmentCommands.Environments(), ApiKeyCommands.ApiKeys(), ClientCommands.Clients(),
             ProfileCommands.Profiles(), SigningSecretCommands.SigningSecrets(), AuditCommands.Audit(), OutboxCommands.Outbox(),
             GraphQLCommands.Schema(), ImportCommands.Import(), ImportCommands.MockBank(), WebhookCommands.Webhooks(),
+            BackupCommands.Backup(), BackupCommands.Restore(),
         };
         root.Options.Add(Json);
         root.TreatUnmatchedTokensAsErrors = false;
@@ -45,7 +46,10 @@ public static class TesseraCli
     {
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // No ProcessTerminationTimeout: System.CommandLine would end the process 2 s after SIGTERM or Ctrl+C, in the
+            // middle of serve's drain. serve's host handles those signals itself (in-flight requests finish, background
+            // services let go of their leases, up to HostOptions.ShutdownTimeout); other commands end as the signal says.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (OptionsValidationException ex)
         {

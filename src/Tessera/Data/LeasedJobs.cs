@@ -42,8 +42,9 @@ public sealed class JobLease
     /// <summary>The job, while this instance still holds it.</summary>
     public IQueryable<T> Held<T>(IQueryable<T> job) where T : class, ILeasedJob => job.Where(j => j.LockedBy == InstanceId);
 
-    /// <summary>Puts the job back untouched, for any instance to take (shutdown mid-attempt, nothing to send it with).</summary>
-    public Task ReleaseAsync<T>(IQueryable<T> job, CancellationToken cancellationToken) where T : class, ILeasedJob =>
+    /// <summary>Puts the jobs this instance holds back untouched, for any instance to take (shutdown mid-attempt, nothing
+    /// to send it with). Returns how many.</summary>
+    public Task<int> ReleaseAsync<T>(IQueryable<T> job, CancellationToken cancellationToken) where T : class, ILeasedJob =>
         Held(job).ExecuteUpdateAsync(s => s
             .SetProperty(j => j.LockedBy, (string?)null)
             .SetProperty(j => j.LockedUntil, (DateTime?)null), cancellationToken);

@@ -42,6 +42,15 @@ public sealed class OutboxDispatcher(
     // A committed message wakes the dispatcher before the interval is over.
     protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(Interval, clock, cancellationToken);
 
+    // Whatever a cancelled attempt did not put back itself (cancelled between its claim and its send).
+    protected override async Task ReleaseAtShutdownAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var released = await _lease.ReleaseAsync(db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending), cancellationToken);
+        if (released > 0) logger.LogInformation("Released {Count} outbox message(s) at shutdown", released);
+    }
+
     /// <summary>
     /// Sends every message due now, one claim at a time, until none is left. Each channel's provider session lasts
     /// the pass, so several emails go over one SMTP connection.

@@ -29,6 +29,26 @@ public abstract class PollingService(ILogger logger) : BackgroundService
 
     protected abstract Task PollAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs at shutdown once the loop has ended: a service lets go of what it still holds (leases), so another instance
+    /// takes it over now rather than when the lease expires. A failure here is logged: the lease then expires as usual.
+    /// </summary>
+    protected virtual Task ReleaseAtShutdownAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (!Enabled) return;
+        try
+        {
+            await ReleaseAtShutdownAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Releasing leases at shutdown failed; they expire on their own");
+        }
+    }
+
     /// <summary>Waits for the next poll. Defaults to <see cref="Interval"/>; a service woken by a signal overrides it.</summary>
     protected virtual Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(Interval, Clock, cancellationToken);
 

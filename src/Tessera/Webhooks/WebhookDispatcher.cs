@@ -51,6 +51,15 @@ public sealed class WebhookDispatcher(
 
     protected override Task PollAsync(CancellationToken cancellationToken) => DispatchDueAsync(cancellationToken);
 
+    // Whatever a cancelled attempt did not put back itself (cancelled between its claim and its send).
+    protected override async Task ReleaseAtShutdownAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var released = await _lease.ReleaseAsync(db.WebhookDeliveries.Where(d => d.Status == WebhookDeliveryStatus.Pending), cancellationToken);
+        if (released > 0) logger.LogInformation("Released {Count} webhook deliveries at shutdown", released);
+    }
+
     /// <summary>Fans out every new event, then sends every due delivery until none is left (waiting for the sends).</summary>
     public async Task DispatchDueAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,30 @@
+using Xunit;
+
+namespace Tessera.Tests.Reliability;
+
+/// <summary>
+/// The verdict lines of the fault scenarios: into the test's output, and appended to <c>$TESSERA_FAULT_REPORT</c> when
+/// it is set (tests/faults/run.sh sets it and prints the file).
+/// </summary>
+internal static class FaultReport
+{
+    /// <summary><c>TESSERA_FAULT_FULL=1</c>: the long form of each scenario (more load, more faults).</summary>
+    public static bool Full => Environment.GetEnvironmentVariable("TESSERA_FAULT_FULL") == "1";
+
+    public static void Verdict(ITestOutputHelper output, string scenario, bool passed, string figures)
+    {
+        var line = $"[{scenario}] {(passed ? "PASS" : "FAIL")}: {figures}";
+        output.WriteLine(line);
+        TestContext.Current.SendDiagnosticMessage(line);
+        if (Environment.GetEnvironmentVariable("TESSERA_FAULT_REPORT") is { Length: > 0 } file)
+            File.AppendAllText(file, $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {line}{Environment.NewLine}");
+    }
+}
+
+/// <summary>The fault scenarios run one at a time: each starts processes and load of its own, and their figures mean
+/// more when they do not compete with one another.</summary>
+[CollectionDefinition(Name)]
+public sealed class FaultScenarios
+{
+    public const string Name = "Fault scenarios";
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs issue 23's fault scenarios and prints their verdict lines (docs/reliability.md).
+#   tests/faults/run.sh                 the quick forms (as in the default test run and CI)
+#   tests/faults/run.sh --full          the long forms (TESSERA_FAULT_FULL=1: e.g. ten SIGKILLs instead of one)
+#   tests/faults/run.sh sqlite-crash    one scenario: sqlite-crash, graceful-shutdown or backup
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+filter="FullyQualifiedName~Tessera.Tests.Reliability"
+for arg in "$@"; do
+  case "$arg" in
+    --full) export TESSERA_FAULT_FULL=1 ;;
+    sqlite-crash) filter="FullyQualifiedName~SqliteCrashTests" ;;
+    graceful-shutdown) filter="FullyQualifiedName~GracefulShutdownTests" ;;
+    backup) filter="FullyQualifiedName~BackupRestoreTests" ;;
+    *) echo "usage: $0 [--full] [sqlite-crash|graceful-shutdown|backup]" >&2; exit 2 ;;
+  esac
+done
+export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+export TESSERA_FAULT_REPORT="$(mktemp)"
+trap 'rm -f "$TESSERA_FAULT_REPORT"' EXIT
+status=0
+dotnet test "$root/tests/Tessera.Tests" --filter "$filter" --logger "console;verbosity=normal" || status=$?
+echo
+echo "Fault scenarios (${TESSERA_FAULT_FULL:+full}${TESSERA_FAULT_FULL:-quick} form):"
+cat "$TESSERA_FAULT_REPORT"
+exit $status
