@@ -9,6 +9,7 @@ using Tessera.Metrics;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
+using Tessera.Telemetry;
 
 return await TesseraCli.RunAsync(args);
 
@@ -43,7 +44,8 @@ public static partial class Program
 
     public static WebApplication BuildApp(WebApplicationBuilder builder)
     {
-        var app = builder.Build();
+        // Here, not in CreateBuilder: whether telemetry is on is read from the final configuration.
+        var app = builder.AddTesseraTelemetry().Build();
         app.UseRequestCounting();
         app.UseQuilttVersion();
         app.UseTesseraErrors();
