@@ -66,7 +66,7 @@ public abstract class TelemetryExportTests(Backend backend, PostgresServer postg
         var database = backend == Backend.Sqlite ? "sqlite" : "postgresql";
         var sql = await ReceiveAsync(r => r.Spans.FirstOrDefault(s => s.TraceId == traceId && s.Kind == Span.Types.SpanKind.Client
             && (Attribute(s.Attributes, "db.system.name") ?? Attribute(s.Attributes, "db.system")) == database));
-        Assert.NotEqual(request.SpanId, sql.SpanId);
+        Assert.Equal(request.SpanId, sql.ParentSpanId);
 
         // A background loop's poll is a span of its own.
         var poll = await ReceiveAsync(r => r.ResourceSpans.SelectMany(rs => rs.ScopeSpans)
