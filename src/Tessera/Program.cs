@@ -6,6 +6,7 @@ using Tessera.DataApi;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
+using Tessera.OpenApi;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
@@ -38,6 +39,7 @@ public static partial class Program
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
             .AddTesseraHttp()
+            .AddTesseraOpenApi()
             .AddTesseraMetrics();
         return builder;
     }
@@ -53,7 +55,7 @@ public static partial class Program
         app.UseBrowserOrigins();
         app.MapHealthApi();
         app.MapMetricsApi();
-        app.MapOpenApi();
+        app.MapTesseraOpenApi();
         app.MapSessionsApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();

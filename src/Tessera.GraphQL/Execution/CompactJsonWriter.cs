@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Execution;
 

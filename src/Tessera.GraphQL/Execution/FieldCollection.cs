@@ -2,6 +2,7 @@ using System.Collections;
 using System.Text.Json;
 using Tessera.GraphQL.Language;
 using Tessera.GraphQL.Types;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Execution;
 

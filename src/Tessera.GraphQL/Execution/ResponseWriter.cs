@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Text.Json;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Execution;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Types;
 

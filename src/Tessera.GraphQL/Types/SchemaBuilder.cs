@@ -1,5 +1,7 @@
-using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
+using Tessera.GraphQL.Utilities;
+// The resolver contract is the one name the type system takes from Execution (docs/adr/0005).
+using ResolveFieldContext = Tessera.GraphQL.Execution.ResolveFieldContext;
 
 namespace Tessera.GraphQL.Types;
 

@@ -1,5 +1,7 @@
-using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
+using Tessera.GraphQL.Utilities;
+// The resolver contract is the one name the type system takes from Execution (docs/adr/0005).
+using ResolveFieldContext = Tessera.GraphQL.Execution.ResolveFieldContext;
 
 namespace Tessera.GraphQL.Types;
 
@@ -241,7 +243,7 @@ public sealed class FieldDefinition
     internal void SetSourceResolver(Func<object?, object?> resolver) => SourceResolver = resolver;
 
     /// <summary>The default resolver's property getter for the CLR type last seen as the parent (one entry, swapped whole).</summary>
-    internal Execution.ClrGetter? DefaultGetter { get; set; }
+    internal ClrGetter? DefaultGetter { get; set; }
 
     /// <summary>The SDL node, if any.</summary>
     public FieldDefinitionNode? AstNode { get; set; }
@@ -510,7 +512,7 @@ public sealed class EnumType : NamedType
             names.Add(value.Name);
         }
 
-        return Validation.Suggestions.DidYouMean("the enum value", Validation.Suggestions.List(input, names));
+        return Suggestions.DidYouMean("the enum value", Suggestions.List(input, names));
     }
 }
 

@@ -6,6 +6,7 @@ using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Security;
 using Tessera.Sessions;
+using Tessera.OpenApi;
 
 namespace Tessera.ApiKeys;
 
@@ -103,7 +104,7 @@ public static class ApiKeyAuthenticationExtensions
             http.Features.Set(caller);
             return await next(context);
         });
-        return builder;
+        return builder.AcceptsCredential(Credential.ApiKey);
     }
 
     /// <summary>Takes one request from the API key's budget: null when it may proceed, else the 429 to answer.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tessera.Environments;
+using Tessera.OpenApi;
 
 namespace Tessera.ApiKeys;
 
@@ -14,7 +15,7 @@ public static class IntrospectionApi
     public static IEndpointRouteBuilder MapIntrospectionApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/introspect/api_key", Introspect).RequireApiKey().WithTags("Introspection")
-            .WithSummary("Describe the presented API key secret and its environment");
+            .WithSummary("Describe the presented API key secret and its environment").WithName("IntrospectApiKey");
         return routes;
     }
 

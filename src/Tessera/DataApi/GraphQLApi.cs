@@ -6,6 +6,7 @@ using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Language;
 using Tessera.Http;
+using Tessera.OpenApi;
 
 namespace Tessera.DataApi;
 
@@ -22,9 +23,29 @@ public static class GraphQLApi
 
     public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost(Path, PostAsync).WithTags("GraphQL").WithSummary("Run a GraphQL operation or a batch of them");
-        routes.MapGet(Path, GetAsync).WithTags("GraphQL").WithSummary("Run a GraphQL query (no mutations over GET), or open the explorer in a browser");
+        Document(routes.MapPost(Path, PostAsync).WithName("GraphQLPost").WithSummary("Run a GraphQL operation or a batch of them")
+            .Accepts<GraphQLRequestBody>("application/json"), 400, 413, 415);
+        Document(routes.MapGet(Path, GetAsync).WithName("GraphQLGet").WithSummary("Run a GraphQL query (no mutations over GET), or open the explorer in a browser")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The explorer page, for a browser (Accept: text/html) that sends no query.
+                if (operation.Responses?["200"] is Microsoft.OpenApi.OpenApiResponse ok)
+                    ok.Content!["text/html"] = new() { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String } };
+                return Task.CompletedTask;
+            }), 400, 405);
         return routes;
+    }
+
+    /// <summary>
+    /// GraphQL's own answers (application/json, or application/graphql-response+json when accepted) and the request
+    /// errors that never reached GraphQL, in GraphQL's error shape; 401 and 429 are the API's error body.
+    /// </summary>
+    private static void Document(RouteHandlerBuilder endpoint, params int[] requestErrors)
+    {
+        endpoint.WithTags("GraphQL")
+            .AcceptsCredential(Credential.SessionToken, Credential.ProfileApiKey)
+            .Produces<GraphQLResponseBody>(StatusCodes.Status200OK, "application/json", GraphQLResponseMediaType);
+        foreach (var status in requestErrors) endpoint.Produces<GraphQLResponseBody>(status, "application/json", GraphQLResponseMediaType);
     }
 
     private static async Task PostAsync(HttpContext http, GraphQLService graphql, TesseraDbContext db)

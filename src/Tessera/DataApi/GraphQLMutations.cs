@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tessera.Data;
 using Tessera.Environments;
 using Tessera.FinancialData;
@@ -40,7 +41,12 @@ public static class GraphQLMutations
         var body = JsonSerializer.SerializeToElement(input.Where(p => p.Key != "clientMutationId").ToDictionary(p => p.Key, p => p.Value));
         var errors = new ValidationErrors();
         var clock = ctx.Services!.GetRequiredService<TimeProvider>();
-        var parsed = ProfileInput.Parse(body, acceptIdentity: false, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        // The phone rule depends on the environment's mode: read only when a phone is sent (otherwise the rule is not applied).
+        var mode = input.TryGetValue("phone", out var phone) && phone is not null
+            ? await caller.WithDbAsync(db => EnvironmentModeAsync(db, caller, ctx))
+            : EnvironmentMode.Production;
+        var phones = PhoneContext.For(ctx.Services!.GetRequiredService<IOptions<PhoneOptions>>().Value, mode);
+        var parsed = ProfileInput.Parse(body, acceptIdentity: false, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), phones);
         if (errors.Any) return Payload(false, null, ToMutationErrors(errors), input);
 
         return await caller.WithDbAsync<object>(async db =>
@@ -71,6 +77,10 @@ public static class GraphQLMutations
             return Payload(true, profile, null, input);
         });
     }
+
+    /// <summary>The caller's environment's mode.</summary>
+    private static Task<EnvironmentMode> EnvironmentModeAsync(TesseraDbContext db, GraphQLCaller caller, ResolveFieldContext ctx) =>
+        db.Environments.AsNoTracking().Where(e => e.Id == caller.EnvironmentId).Select(e => e.Mode).FirstAsync(ctx.CancellationToken);
 
     /// <summary>The sign-in identifiers the input would change (restating the current value is no change).</summary>
     private static IEnumerable<string> IdentifierChanges(ProfileInput input, Profile profile)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography.X509Certificates;
 
 namespace Tessera.Delivery;
 
@@ -48,7 +49,7 @@ public sealed class EmailOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!string.IsNullOrWhiteSpace(From) && !System.Net.Mail.MailAddress.TryCreate(From, out _))
+        if (!string.IsNullOrWhiteSpace(From) && SmtpEmailSender.ParseAddress(From) is null)
             yield return new ValidationResult("Email:From must be an email address (optionally with a display name).", [nameof(From)]);
         if (Smtp.Port is < 1 or > 65535)
             yield return new ValidationResult("Email:Smtp:Port must be between 1 and 65535.", ["Smtp.Port"]);
@@ -56,7 +57,42 @@ public sealed class EmailOptions : IValidatableObject
             yield return new ValidationResult("Email:Smtp:Password is required with Email:Smtp:Username.", ["Smtp.Password"]);
         if (Smtp.Timeout <= TimeSpan.Zero || Smtp.Timeout > TimeSpan.FromMinutes(1))
             yield return new ValidationResult("Email:Smtp:Timeout must be within (0, 1 min].", ["Smtp.Timeout"]);
+        if (!Enum.IsDefined(Smtp.Security))
+            yield return new ValidationResult("Email:Smtp:Security must be Auto, StartTls, SslOnConnect, StartTlsWhenAvailable or None.", ["Smtp.Security"]);
+        if (Smtp.UseTls == false && Smtp.Security is not (SmtpSecurity.Auto or SmtpSecurity.None))
+            yield return new ValidationResult($"Email:Smtp:UseTls=false contradicts Email:Smtp:Security={Smtp.Security}: remove UseTls (Security replaces it).", ["Smtp.UseTls"]);
+        if (Smtp.UseTls == true && Smtp.Security == SmtpSecurity.None)
+            yield return new ValidationResult("Email:Smtp:UseTls=true contradicts Email:Smtp:Security=None: remove UseTls (Security replaces it).", ["Smtp.UseTls"]);
+        if (!string.IsNullOrWhiteSpace(Smtp.TrustedCertificatePath))
+        {
+            string? error = null;
+            try
+            {
+                if (SmtpOptions.LoadTrustedCertificates(Smtp.TrustedCertificatePath).Count == 0) error = "holds no certificate";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                error = $"cannot be read ({ex.Message})";
+            }
+            if (error is not null)
+                yield return new ValidationResult($"Email:Smtp:TrustedCertificatePath {error}: it must be a PEM or DER certificate file.", ["Smtp.TrustedCertificatePath"]);
+        }
     }
+}
+
+/// <summary>How the connection to the relay is secured (<c>Email:Smtp:Security</c>).</summary>
+public enum SmtpSecurity
+{
+    /// <summary>TLS from the first byte on port 465, STARTTLS (required) on any other port.</summary>
+    Auto,
+    /// <summary>Upgrade with STARTTLS before anything else is said; a relay that does not offer it is refused.</summary>
+    StartTls,
+    /// <summary>Implicit TLS ("SMTPS", port 465): the connection is TLS from the first byte.</summary>
+    SslOnConnect,
+    /// <summary>STARTTLS when the relay offers it, plain text otherwise: open to a downgrade by anyone on the path.</summary>
+    StartTlsWhenAvailable,
+    /// <summary>Plain text (a relay on the same host or private network only).</summary>
+    None,
 }
 
 /// <summary>The SMTP relay, bound from <c>Email:Smtp</c>.</summary>
@@ -68,16 +104,47 @@ public sealed class SmtpOptions
     /// <summary>Defaults to 587 (submission).</summary>
     public int Port { get; set; } = 587;
 
-    /// <summary>Upgrade the connection with STARTTLS before authenticating. Defaults to true.</summary>
-    public bool UseTls { get; set; } = true;
+    /// <summary>How the connection is secured. Defaults to <see cref="SmtpSecurity.Auto"/>: implicit TLS on 465,
+    /// STARTTLS (required) otherwise.</summary>
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.Auto;
+
+    /// <summary>The setting <see cref="Security"/> replaced, still honoured: false means <see cref="SmtpSecurity.None"/>,
+    /// true the default. Unset by default; contradicting <see cref="Security"/> fails validation.</summary>
+    public bool? UseTls { get; set; }
+
+    /// <summary>
+    /// A PEM or DER file with the certificate(s) to trust for the relay besides the system's roots: a private CA, or
+    /// the relay's own self-signed certificate. The host name must still match. Optional; nothing else turns
+    /// certificate checks off.
+    /// </summary>
+    public string? TrustedCertificatePath { get; set; }
 
     /// <summary>Optional; with <see cref="Password"/>, the relay's login.</summary>
     public string? Username { get; set; }
 
     public string? Password { get; set; }
 
-    /// <summary>How long one message may take to hand over. Defaults to 30 seconds.</summary>
+    /// <summary>How long one message may take to hand over (connecting and logging in included, when the message
+    /// opens the connection). Defaults to 30 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><see cref="Security"/> with <see cref="UseTls"/> and <see cref="SmtpSecurity.Auto"/> resolved.</summary>
+    public SmtpSecurity EffectiveSecurity => (Security, UseTls) switch
+    {
+        (SmtpSecurity.Auto, false) => SmtpSecurity.None,
+        (SmtpSecurity.Auto, _) => Port == 465 ? SmtpSecurity.SslOnConnect : SmtpSecurity.StartTls,
+        var (security, _) => security,
+    };
+
+    /// <summary>The certificates in a PEM file (any number) or a DER file (one).</summary>
+    public static X509Certificate2Collection LoadTrustedCertificates(string path)
+    {
+        var certificates = new X509Certificate2Collection();
+        var text = File.ReadAllText(path);
+        if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal)) certificates.ImportFromPem(text);
+        else certificates.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+        return certificates;
+    }
 }
 
 /// <summary>SMS delivery through Twilio's Messages API (or a compatible one), bound from <c>Sms:Twilio</c>.</summary>

@@ -17,6 +17,27 @@ public interface IMessageSender
 
     /// <summary>Delivers the message or throws; the dispatcher retries on failure.</summary>
     Task SendAsync(OutboxMessage message, MessageContent content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A session for several messages in a row (one dispatcher pass). A provider with a connection worth keeping
+    /// (SMTP) opens it at the first message and reuses it; the default sends each message on its own.
+    /// </summary>
+    IMessageSenderSession OpenSession() => new OneMessageAtATime(this);
+
+    private sealed class OneMessageAtATime(IMessageSender sender) : IMessageSenderSession
+    {
+        public Task SendAsync(OutboxMessage message, MessageContent content, CancellationToken cancellationToken) =>
+            sender.SendAsync(message, content, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Messages sent one after another by one provider; disposing it closes what it kept open.</summary>
+public interface IMessageSenderSession : IAsyncDisposable
+{
+    /// <summary>Delivers the message or throws, as <see cref="IMessageSender.SendAsync"/>.</summary>
+    Task SendAsync(OutboxMessage message, MessageContent content, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -42,17 +42,28 @@ public sealed class OutboxDispatcher(
     // A committed message wakes the dispatcher before the interval is over.
     protected override Task WaitAsync(CancellationToken cancellationToken) => signal.WaitAsync(Interval, clock, cancellationToken);
 
-    /// <summary>Sends every message due now, one claim at a time, until none is left.</summary>
+    /// <summary>
+    /// Sends every message due now, one claim at a time, until none is left. Each channel's provider session lasts
+    /// the pass, so several emails go over one SMTP connection.
+    /// </summary>
     public async Task DispatchDueAsync(CancellationToken cancellationToken)
     {
         var available = senders.Where(s => s.IsConfigured).GroupBy(s => s.Channel).ToDictionary(g => g.Key, g => g.First());
-        while (!cancellationToken.IsCancellationRequested)
+        var sessions = new Dictionary<OutboxChannel, IMessageSenderSession>();
+        try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-            var id = await ClaimNextAsync(db, available.Keys, cancellationToken);
-            if (id is null) return;
-            if (!await DeliverAsync(db, scope.ServiceProvider.GetRequiredService<Outbox>(), available, id.Value, cancellationToken)) return;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+                var id = await ClaimNextAsync(db, available.Keys, cancellationToken);
+                if (id is null) return;
+                if (!await DeliverAsync(db, scope.ServiceProvider.GetRequiredService<Outbox>(), available, sessions, id.Value, cancellationToken)) return;
+            }
+        }
+        finally
+        {
+            foreach (var session in sessions.Values) await session.DisposeAsync();
         }
     }
 
@@ -99,7 +110,8 @@ public sealed class OutboxDispatcher(
     }
 
     /// <returns>False when the message was put back untouched (so the caller stops rather than claim it again).</returns>
-    private async Task<bool> DeliverAsync(TesseraDbContext db, Outbox outbox, Dictionary<OutboxChannel, IMessageSender> available, Guid id, CancellationToken cancellationToken)
+    private async Task<bool> DeliverAsync(TesseraDbContext db, Outbox outbox, Dictionary<OutboxChannel, IMessageSender> available,
+        Dictionary<OutboxChannel, IMessageSenderSession> sessions, Guid id, CancellationToken cancellationToken)
     {
         var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id && m.LockedBy == InstanceId, cancellationToken);
         if (message is null || message.Status != OutboxStatus.Pending) return true;
@@ -135,10 +147,11 @@ public sealed class OutboxDispatcher(
             return true;
         }
 
+        if (!sessions.TryGetValue(message.Channel, out var session)) sessions[message.Channel] = session = sender.OpenSession();
         var attempt = message.Attempts + 1;
         try
         {
-            await sender.SendAsync(message, content, cancellationToken);
+            await session.SendAsync(message, content, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

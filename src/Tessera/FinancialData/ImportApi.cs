@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Tessera.ApiKeys;
 using Tessera.Http;
+using Tessera.OpenApi;
 
 namespace Tessera.FinancialData;
 
@@ -16,7 +17,20 @@ public static class ImportApi
     internal static IEndpointRouteBuilder Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/import", ImportAsync).RequireApiKey().WithTags("Import")
-            .WithSummary("Import connections, accounts, balances and transactions (JSON array or NDJSON), upserted by uuid");
+            .WithSummary("Import connections, accounts, balances and transactions (JSON array or NDJSON), upserted by uuid").WithName("Import")
+            .Accepts<IReadOnlyList<ImportRecordBody>>("application/json", "application/x-ndjson")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // NDJSON is one record per line, not an array.
+                if (operation.RequestBody?.Content?["application/x-ndjson"] is { Schema: Microsoft.OpenApi.OpenApiSchema { Items: { } record } } ndjson)
+                    ndjson.Schema = record;
+                return Task.CompletedTask;
+            })
+            // 200: all written; 422: some rejected, the others written. 400/413 also come with the counts of what was
+            // written before the body stopped being readable (ImportResponse has message and instruction then).
+            .Produces<ImportResponse>(StatusCodes.Status200OK)
+            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
+            .ProducesErrors(400, 413, 415);
         return routes;
     }
 

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Tessera.Delivery;
 using Tessera.Http;
+using Tessera.Profiles;
 using Tessera.Sessions;
+using Tessera.OpenApi;
 
 namespace Tessera.Passcodes;
 
@@ -13,18 +16,46 @@ public static class PasswordlessApi
 {
     public static IEndpointRouteBuilder MapPasswordlessApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/users/session", IdentifyOrAuthenticateAsync).WithTags("Passwordless")
-            .WithSummary("Identify (sign up or send a passcode); with a passcode, authenticate");
-        routes.MapPut("/v1/users/session", AuthenticateAsync).WithTags("Passwordless")
-            .WithSummary("Trade a passcode for a session token");
+        Document(routes.MapPost("/v1/users/session", IdentifyOrAuthenticateAsync).WithName("IdentifyOrAuthenticate")
+            .WithSummary("Identify (sign up or send a passcode); with a passcode, authenticate"))
+            .Produces<PasscodeSentBody>(StatusCodes.Status202Accepted);
+        Document(routes.MapPut("/v1/users/session", AuthenticateAsync).WithName("Authenticate")
+            .WithSummary("Trade a passcode for a session token"));
         return routes;
     }
 
-    private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: false);
+    /// <summary>
+    /// What both answer: 201 with the session (its token also in the Authorization header), 401 for a wrong
+    /// passcode, 403 for an origin not allowed or a profile that may not sign in, 404 for an unknown client, 409 for
+    /// an identifier registered at the same moment, 429 over a passcode limit, 503 without a delivery provider.
+    /// No credential: these are called from browsers and apps.
+    /// </summary>
+    private static RouteHandlerBuilder Document(RouteHandlerBuilder endpoint) => endpoint.WithTags("Passwordless")
+        .AcceptsJson<PasswordlessRequestBody>()
+        .Produces<SessionView>(StatusCodes.Status201Created)
+        .ProducesValidationErrors()
+        .ProducesErrors(401, 403, 404, 409, 429, 503)
+        .AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?["201"] is Microsoft.OpenApi.OpenApiResponse created)
+            {
+                created.Headers ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiHeader>();
+                created.Headers["Authorization"] = new Microsoft.OpenApi.OpenApiHeader
+                {
+                    Description = "`Bearer <token>`: the same session token as the body's `token`.",
+                    Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                };
+            }
+            return Task.CompletedTask;
+        });
 
-    private static Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn) => HandleAsync(http, signIn, passcodeRequired: true);
+    private static Task<IResult> IdentifyOrAuthenticateAsync(HttpContext http, PasscodeSignIn signIn, IOptions<PhoneOptions> phones) =>
+        HandleAsync(http, signIn, phones.Value, passcodeRequired: false);
 
-    private static async Task<IResult> HandleAsync(HttpContext http, PasscodeSignIn signIn, bool passcodeRequired)
+    private static Task<IResult> AuthenticateAsync(HttpContext http, PasscodeSignIn signIn, IOptions<PhoneOptions> phones) =>
+        HandleAsync(http, signIn, phones.Value, passcodeRequired: true);
+
+    private static async Task<IResult> HandleAsync(HttpContext http, PasscodeSignIn signIn, PhoneOptions phones, bool passcodeRequired)
     {
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
         if (body.Error is { } error) return error;
@@ -38,7 +69,7 @@ public static class PasswordlessApi
             return ApiError.Result(404, "Client not found", "Check the clientId: it is the id of a passwordless client of your environment.");
         if (!BrowserOrigins.IsAllowed(http, found.Client, found.Environment))
             return ApiError.Result(403, "Origin not allowed", "Add this origin to the client's allowed origins (tessera clients update ID --allowed-origins ...).");
-        var identifier = request.Identifier(found.Client, errors);
+        var identifier = request.Identifier(found.Client, errors, PhoneContext.For(phones, found.Environment.Mode));
         if (identifier is null) return errors.ToResult();
 
         var caller = new PasscodeSignIn.Caller(found.Client, found.Environment, identifier, Credentials.ClientIp(http), SessionOrigin.Of(http));

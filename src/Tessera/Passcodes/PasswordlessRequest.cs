@@ -49,7 +49,8 @@ public sealed class PasswordlessRequest
     }
 
     /// <summary>The normalized identifier the client's strategy asks for, or null with the reason in <paramref name="errors"/>.</summary>
-    public string? Identifier(Client client, ValidationErrors errors)
+    /// <param name="phones">Where a phone is entered: the client's environment (<see cref="PhoneNumberRule"/>).</param>
+    public string? Identifier(Client client, ValidationErrors errors, PhoneContext phones)
     {
         if (RawEmail is not null && RawPhone is not null)
         {
@@ -66,7 +67,7 @@ public sealed class PasswordlessRequest
         }
         if (RawEmail is not null) { errors.Add("email", "this client signs in with a phone number"); return null; }
         if (RawPhone is null) { errors.Add("phone", "is required"); return null; }
-        var phone = Identifiers.NormalizePhone(RawPhone);
+        var phone = Identifiers.NormalizePhone(RawPhone, phones);
         if (phone.Phone is null) errors.Add("phone", phone.Error!);
         return phone.Phone;
     }

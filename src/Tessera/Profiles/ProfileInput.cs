@@ -35,7 +35,8 @@ public sealed class ProfileInput
 
     /// <summary>Parses the attributes of <paramref name="body"/>, collecting every problem into <paramref name="errors"/>.</summary>
     /// <param name="acceptIdentity">Whether <c>userId</c>/<c>uuid</c> may select or key the profile.</param>
-    public static ProfileInput Parse(JsonElement body, bool acceptIdentity, ValidationErrors errors, DateOnly today)
+    /// <param name="phones">Where a phone is entered (<see cref="PhoneNumberRule"/>).</param>
+    public static ProfileInput Parse(JsonElement body, bool acceptIdentity, ValidationErrors errors, DateOnly today, PhoneContext phones)
     {
         var input = new ProfileInput();
         if (acceptIdentity)
@@ -63,7 +64,7 @@ public sealed class ProfileInput
             if (phone.Value is null) input.Phone = Optional<string?>.Of(null);
             else
             {
-                var result = Identifiers.NormalizePhone(phone.Value);
+                var result = Identifiers.NormalizePhone(phone.Value, phones);
                 if (result.Phone is not null) input.Phone = Optional<string?>.Of(result.Phone);
                 else errors.Add("phone", result.Error!);
             }

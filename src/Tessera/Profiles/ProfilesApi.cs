@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tessera.ApiKeys;
 using Tessera.Data;
 using Tessera.Http;
 using Tessera.Audit;
 using Tessera.Sessions;
+using Tessera.OpenApi;
 
 namespace Tessera.Profiles;
 
@@ -14,22 +16,24 @@ public static class ProfilesApi
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/profiles").RequireApiKey().WithTags("Profiles");
-        group.MapPost("/", CreateAsync).WithSummary("Create a profile");
-        group.MapGet("/", ListAsync).WithSummary("List profiles, oldest first");
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a profile by id or uuid");
-        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a profile's attributes");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions");
+        group.MapPost("/", CreateAsync).WithSummary("Create a profile").WithName("CreateProfile")
+            .AcceptsJson<ProfileCreateRequest>(optional: true).ProducesValidationErrors().ProducesErrors(409);
+        group.MapGet("/", ListAsync).WithSummary("List profiles, oldest first").WithName("ListProfiles").Paginated();
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a profile by id or uuid").WithName("GetProfile").ProducesErrors(404);
+        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a profile's attributes").WithName("UpdateProfile")
+            .AcceptsJson<ProfileUpdateRequest>().ProducesValidationErrors().ProducesErrors(404, 409);
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a profile and revoke all its sessions").WithName("DeleteProfile").ProducesErrors(404);
         return routes;
     }
 
     private static async Task<Results<Created<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> CreateAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, TimeProvider clock, IOptions<PhoneOptions> phones)
     {
         var environmentId = http.ApiKeyCaller().Environment.Id;
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, Today(clock));
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, Today(clock), Phones(http, phones));
         if (input.UserId is not null) errors.Add("userId", "is not accepted here; use uuid to key the profile");
         if (errors.Any) return errors.ToResult();
 
@@ -68,13 +72,14 @@ public static class ProfilesApi
     }
 
     private static async Task<Results<Ok<ProfileView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> UpdateAsync(
-        HttpContext http, TesseraDbContext db, ProfileStore profiles, RevocationList revocations, Audit.AuditLog audit, TimeProvider clock, string id)
+        HttpContext http, TesseraDbContext db, ProfileStore profiles, RevocationList revocations, Audit.AuditLog audit, TimeProvider clock,
+        IOptions<PhoneOptions> phones, string id)
     {
         var environmentId = http.ApiKeyCaller().Environment.Id;
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: false, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = ProfileInput.Parse(body.Root, acceptIdentity: false, errors, Today(clock));
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: false, errors, Today(clock), Phones(http, phones));
         if (errors.Any) return errors.ToResult();
 
         // Metadata merges into what is stored: read it under the row lock, so a concurrent update is not lost.
@@ -150,4 +155,6 @@ public static class ProfilesApi
     }
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private static PhoneContext Phones(HttpContext http, IOptions<PhoneOptions> phones) => PhoneContext.For(phones.Value, http.ApiKeyCaller().Environment.Mode);
 }

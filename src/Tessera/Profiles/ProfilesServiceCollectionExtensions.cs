@@ -9,6 +9,9 @@ public static class ProfilesServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<ProfileStore>();
+        services.AddOptions<PhoneOptions>().BindConfiguration(PhoneOptions.Section)
+            .Validate(o => o.DefaultRegionIsKnown(), "Phone:DefaultRegion must be empty or a region libphonenumber knows (ISO 3166-1 alpha-2, e.g. US).")
+            .ValidateOnStart();
         return services;
     }
 }

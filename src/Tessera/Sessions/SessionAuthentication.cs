@@ -1,4 +1,5 @@
 using Tessera.Http;
+using Tessera.OpenApi;
 
 namespace Tessera.Sessions;
 
@@ -27,7 +28,7 @@ public static class SessionAuthenticationExtensions
                     : Continue(context, next, limiter, token, verification);
             };
         });
-        return builder;
+        return builder.AcceptsCredential(Credential.SessionToken);
     }
 
     private static async ValueTask<object?> ContinueAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallerRateLimiter limiter,

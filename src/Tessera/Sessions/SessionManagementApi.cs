@@ -5,6 +5,7 @@ using Tessera.Audit;
 using Tessera.Data;
 using Tessera.Http;
 using Tessera.Profiles;
+using Tessera.OpenApi;
 
 namespace Tessera.Sessions;
 
@@ -20,10 +21,10 @@ public static class SessionManagementApi
 
     public static IEndpointRouteBuilder MapSessionManagementApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/profiles/{id}/sessions").RequireApiKey().WithTags("Sessions");
-        group.MapGet("/", ListAsync).WithSummary("List a profile's active sessions");
-        group.MapDelete("/", RevokeAllAsync).WithSummary("Revoke every session of a profile");
-        group.MapDelete("/{sessionId}", RevokeOneAsync).WithSummary("Revoke one session of a profile");
+        var group = routes.MapGroup("/v1/profiles/{id}/sessions").RequireApiKey().WithTags("Sessions").ProducesErrors(404);
+        group.MapGet("/", ListAsync).WithSummary("List a profile's active sessions").WithName("ListProfileSessions");
+        group.MapDelete("/", RevokeAllAsync).WithSummary("Revoke every session of a profile").WithName("RevokeProfileSessions");
+        group.MapDelete("/{sessionId}", RevokeOneAsync).WithSummary("Revoke one session of a profile").WithName("RevokeProfileSession");
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tessera.ApiKeys;
 using Tessera.Audit;
 using Tessera.Data;
@@ -7,6 +8,7 @@ using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Profiles;
 using Tessera.Security;
+using Tessera.OpenApi;
 
 namespace Tessera.Sessions;
 
@@ -16,26 +18,29 @@ public static class SessionsApi
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/users/sessions", IssueAsync).RequireApiKey().WithTags("Sessions")
-            .WithSummary("Issue a session token for a new or existing profile");
+            .WithSummary("Issue a session token for a new or existing profile").WithName("IssueSession")
+            .AcceptsJson<SessionIssueRequest>(optional: true).ProducesValidationErrors().ProducesErrors(403, 404, 409);
 
         var holder = routes.MapGroup("/v1").RequireSessionToken().WithTags("Sessions");
         // The directory is a singleton: passed in, not bound from RequestServices, which would create a DI scope per request.
         var directory = routes.ServiceProvider.GetRequiredService<ProfileDirectory>();
-        holder.MapGet("/users/session", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Describe the presented session token");
-        holder.MapPost("/introspect/session_token", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Introspect the presented session token");
-        holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere");
+        holder.MapGet("/users/session", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Describe the presented session token").WithName("GetSession");
+        holder.MapPost("/introspect/session_token", (HttpContext http) => DescribeAsync(http, directory)).WithSummary("Introspect the presented session token").WithName("IntrospectSessionToken");
+        holder.MapDelete("/users/session", RevokeAsync).WithSummary("Revoke the presented session token everywhere").WithName("RevokeSession")
+            .ProducesErrors(400);
         return routes;
     }
 
     private static async Task<Results<Created<SessionView>, JsonHttpResult<ApiError>, JsonHttpResult<Dictionary<string, List<string>>>>> IssueAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
-        ProfileIssuance existingProfile, SigningKeyRing keys)
+        ProfileIssuance existingProfile, SigningKeyRing keys, IOptions<PhoneOptions> phones)
     {
         var caller = http.ApiKeyCaller();
         var body = await JsonBody.ReadObjectAsync(http.Request, emptyIsObject: true, http.RequestAborted);
         if (body.Error is { } bodyError) return bodyError;
         var errors = new ValidationErrors();
-        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var input = ProfileInput.Parse(body.Root, acceptIdentity: true, errors, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+            PhoneContext.For(phones.Value, caller.Environment.Mode));
         if (input.UserId is { } userId && !Ids.IsProfileId(userId) && !Guid.TryParse(userId, out _))
             errors.Add("userId", "must be a profile id (p_…) or a UUID");
         if (errors.Any) return errors.ToResult();

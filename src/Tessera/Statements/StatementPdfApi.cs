@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Data;
 using Tessera.Http;
+using Tessera.OpenApi;
 
 namespace Tessera.Statements;
 
@@ -14,7 +15,9 @@ public static class StatementPdfApi
     internal static IEndpointRouteBuilder Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet(StatementLinks.PathPrefix + "{id}.pdf", GetAsync).WithTags("Statements")
-            .WithSummary("A statement's PDF, by the signed, expiring URL that Statement.url gives");
+            .WithSummary("A statement's PDF, by the signed, expiring URL that Statement.url gives").WithName("GetStatementPdf")
+            .Produces(StatusCodes.Status200OK, typeof(byte[]), "application/pdf")
+            .ProducesErrors(403, 404, 410);
         return routes;
     }
 

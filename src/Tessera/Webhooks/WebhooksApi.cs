@@ -8,6 +8,7 @@ using Tessera.Data;
 using Tessera.Environments;
 using Tessera.Http;
 using Tessera.Security;
+using Tessera.OpenApi;
 
 namespace Tessera.Webhooks;
 
@@ -41,13 +42,17 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder Map(IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/webhooks/subscriptions").RequireApiKey().WithTags("Webhooks");
-        group.MapPost("/", CreateAsync).WithSummary("Create a webhook subscription (its signing secret is shown once)");
-        group.MapGet("/", ListAsync).WithSummary("List webhook subscriptions");
-        group.MapGet("/{id}", GetAsync).WithSummary("Get a webhook subscription");
-        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a webhook subscription");
-        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a webhook subscription and its deliveries");
-        group.MapGet("/{id}/deliveries", DeliveriesAsync).WithSummary("List a subscription's deliveries, newest first, with their attempts");
-        group.MapPost("/{id}/deliveries/{deliveryId}/replay", ReplayAsync).WithSummary("Send a delivered or failed event again");
+        group.MapPost("/", CreateAsync).WithSummary("Create a webhook subscription (its signing secret is shown once)").WithName("CreateWebhookSubscription")
+            .AcceptsJson<WebhookSubscriptionRequest>().ProducesValidationErrors();
+        group.MapGet("/", ListAsync).WithSummary("List webhook subscriptions").WithName("ListWebhookSubscriptions").Paginated();
+        group.MapGet("/{id}", GetAsync).WithSummary("Get a webhook subscription").WithName("GetWebhookSubscription").ProducesErrors(404);
+        group.MapPatch("/{id}", UpdateAsync).WithSummary("Update a webhook subscription").WithName("UpdateWebhookSubscription")
+            .AcceptsJson<WebhookSubscriptionRequest>(optional: true).ProducesValidationErrors().ProducesErrors(404);
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a webhook subscription and its deliveries").WithName("DeleteWebhookSubscription").ProducesErrors(404);
+        group.MapGet("/{id}/deliveries", DeliveriesAsync).WithSummary("List a subscription's deliveries, newest first, with their attempts")
+            .WithName("ListWebhookDeliveries").ProducesErrors(404);
+        group.MapPost("/{id}/deliveries/{deliveryId}/replay", ReplayAsync).WithSummary("Send a delivered or failed event again")
+            .WithName("ReplayWebhookDelivery").ProducesErrors(404, 409);
         return routes;
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Data;
 using Tessera.Delivery;
 using Tessera.Tests.Infrastructure;
 using Xunit;
@@ -8,11 +10,27 @@ namespace Tessera.Tests.Delivery;
 /// <summary>Email through a real SMTP server (aiosmtpd), read back as a mail client would.</summary>
 public abstract class SmtpDeliveryTests(Backend backend, PostgresServer postgres) : DeliveryTestBase(backend, postgres)
 {
+    private const string Username = "tessera";
+    private const string Password = "relay-secret-0451";
+
+    // UseTls=false, the setting Security replaced, still means plain text.
     private static Dictionary<string, string?> Smtp(SmtpCaptureServer smtp) => new()
     {
         ["Email:Smtp:Host"] = "127.0.0.1",
         ["Email:Smtp:Port"] = smtp.Port.ToString(),
         ["Email:Smtp:UseTls"] = "false",
+        ["Email:From"] = "Tessera <no-reply@tessera.test>",
+    };
+
+    /// <summary>The relay over TLS, trusting the test CA that issued its certificate, with the right login.</summary>
+    private static Dictionary<string, string?> SmtpOverTls(SmtpCaptureServer smtp, string security, string password = Password) => new()
+    {
+        ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Email:Smtp:Port"] = smtp.Port.ToString(),
+        ["Email:Smtp:Security"] = security,
+        ["Email:Smtp:TrustedCertificatePath"] = smtp.TrustedCertificatePath,
+        ["Email:Smtp:Username"] = Username,
+        ["Email:Smtp:Password"] = password,
         ["Email:From"] = "Tessera <no-reply@tessera.test>",
     };
 
@@ -69,6 +87,163 @@ public abstract class SmtpDeliveryTests(Backend backend, PostgresServer postgres
         var sent = await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent, "the retry to succeed");
         Assert.Equal(2, sent.Attempts);
         Assert.Null(sent.ProtectedContent);
+    }
+
+    [Fact]
+    public async Task ARecipientTheRelayRefusesWith550FailsAtOnceWithoutRetry()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { RefusedRecipients = ["nobody@example.com"] }));
+        var server = await StartServerAsync(FastPoll, Smtp(smtp));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "550550", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "nobody@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var failed = await RowWhenAsync(server, id, m => m.Status != OutboxStatus.Pending, "the refusal to be recorded");
+        Assert.Equal(OutboxStatus.Failed, failed.Status);
+        Assert.Equal(1, failed.Attempts);
+        Assert.Contains("550", failed.LastError);
+        Assert.Null(failed.ProtectedContent);
+        Assert.Equal(0, smtp.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task StartTlsEncryptsTheConnectionBeforeTheLoginAndTheMessage()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.StartTls, Login = (Username, Password) }));
+        var server = await StartServerAsync(FastPoll, SmtpOverTls(smtp, "StartTls"));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "587587", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "ada@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.True(mail.GetProperty("tls").GetBoolean());
+        Assert.Equal(Username, mail.Str("login"));
+        Assert.Equal("587587 is your Acme sign-in code", mail.Str("subject"));
+        await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent, "the message to be marked sent");
+    }
+
+    [Fact]
+    public async Task ImplicitTlsDeliversFromTheFirstByte()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.Implicit, Login = (Username, Password) }));
+        var server = await StartServerAsync(FastPoll, SmtpOverTls(smtp, "SslOnConnect"));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "465465", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "ada@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.True(mail.GetProperty("tls").GetBoolean());
+        Assert.Equal(Username, mail.Str("login"));
+        Assert.Equal("465465 is your Acme sign-in code", mail.Str("subject"));
+        await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent, "the message to be marked sent");
+    }
+
+    [Fact]
+    public async Task ACertificateNoTrustedIssuerSignedIsRefusedAndTheMessageStaysQueued()
+    {
+        // The relay's CA is the test's own: without Email:Smtp:TrustedCertificatePath the system does not trust it.
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.StartTls, Login = (Username, Password) }));
+        var settings = SmtpOverTls(smtp, "StartTls");
+        settings.Remove("Email:Smtp:TrustedCertificatePath");
+        var server = await StartServerAsync(FastPoll, settings);
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "111111", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "ada@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var refused = await RowWhenAsync(server, id, m => m.Attempts == 1, "the first attempt");
+        Assert.Equal(OutboxStatus.Pending, refused.Status);
+        Assert.Contains("certificate is not trusted", refused.LastError);
+        Assert.Contains("Email:Smtp:TrustedCertificatePath", refused.LastError);
+        Assert.NotNull(refused.ProtectedContent);
+        Assert.Equal(0, smtp.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task TrustingAnotherCaDoesNotMakeTheRelaysCertificateTrusted()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.Implicit, Login = (Username, Password) }));
+        var other = Path.Combine(smtp.Directory, "other-ca.pem");
+        using (var authority = TestCertificateAuthority.Create("Some other CA"))
+            await File.WriteAllTextAsync(other, authority.CertificatePem, TestContext.Current.CancellationToken);
+        var settings = SmtpOverTls(smtp, "SslOnConnect");
+        settings["Email:Smtp:TrustedCertificatePath"] = other;
+        var server = await StartServerAsync(FastPoll, settings);
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "222222", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "ada@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var refused = await RowWhenAsync(server, id, m => m.Attempts == 1, "the first attempt");
+        Assert.Equal(OutboxStatus.Pending, refused.Status);
+        Assert.Contains("certificate is not trusted", refused.LastError);
+        Assert.Equal(0, smtp.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRetriedLaterAndNeverStoredInTheError()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.StartTls, Login = (Username, Password) }));
+        const string wrong = "not-the-relay-secret";
+        var server = await StartServerAsync(FastPoll, SmtpOverTls(smtp, "StartTls", password: wrong));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+        var content = MessageTemplates.PasscodeEmail("Acme", "333333", TimeSpan.FromMinutes(10));
+
+        var id = await EnqueueAsync(server, environment.Id, OutboxChannel.Email, "ada@example.com", content, Clock.GetUtcNow().UtcDateTime.AddMinutes(10));
+
+        var refused = await RowWhenAsync(server, id, m => m.Attempts == 1, "the first attempt");
+        Assert.Equal(OutboxStatus.Pending, refused.Status);
+        Assert.True(refused.NextAttemptAt > Clock.GetUtcNow().UtcDateTime);
+        Assert.Contains("login", refused.LastError);
+        Assert.DoesNotContain(wrong, refused.LastError);
+        Assert.Equal(0, smtp.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task SeveralQueuedEmailsGoOutOverOneConnection()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.StartTls, Login = (Username, Password) }));
+        var server = await StartServerAsync(FastPoll, SmtpOverTls(smtp, "StartTls"));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+
+        var ids = await EnqueueTogetherAsync(server, environment.Id, ["ada@example.com", "grace@example.com", "alan@example.com"]);
+
+        var mails = await smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Single(mails.Select(m => m.GetProperty("connection").GetInt32()).Distinct());
+        Assert.Equal(["ada@example.com", "alan@example.com", "grace@example.com"], mails.Select(m => m.Str("to")).Order(StringComparer.Ordinal));
+        foreach (var id in ids) await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent && m.Attempts == 1, "each message to be marked sent");
+    }
+
+    [Fact]
+    public async Task AConnectionTheRelayClosedIsReopenedForTheNextEmail()
+    {
+        var smtp = await OwnAsync(SmtpCaptureServer.StartAsync(new SmtpCaptureOptions { Tls = SmtpCaptureTls.Implicit, Login = (Username, Password), DropAfterEachMessage = true }));
+        var server = await StartServerAsync(FastPoll, SmtpOverTls(smtp, "SslOnConnect"));
+        var (environment, _, _) = await server.CreateEnvironmentAsync();
+
+        var ids = await EnqueueTogetherAsync(server, environment.Id, ["ada@example.com", "grace@example.com", "alan@example.com"]);
+
+        var mails = await smtp.WaitForMessagesAsync(3, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(3, mails.Select(m => m.GetProperty("connection").GetInt32()).Distinct().Count());
+        // Reconnecting is part of the same attempt: none of them is recorded as failed.
+        foreach (var id in ids) await RowWhenAsync(server, id, m => m.Status == OutboxStatus.Sent && m.Attempts == 1 && m.LastError is null, "each message to be marked sent");
+        Assert.Equal(3, smtp.ReceivedCount);
+    }
+
+    /// <summary>Passcode emails committed in one transaction, so the dispatcher finds them all in one pass.</summary>
+    private async Task<List<Guid>> EnqueueTogetherAsync(TesseraInstance server, string environmentId, string[] recipients)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+        var expiresAt = Clock.GetUtcNow().UtcDateTime.AddMinutes(10);
+        var ids = recipients.Select((recipient, i) => outbox.Enqueue(environmentId, OutboxChannel.Email, recipient, "passcode",
+            MessageTemplates.PasscodeEmail("Acme", $"{i + 1:000000}", TimeSpan.FromMinutes(10)), expiresAt, captureOnly: false).Id).ToList();
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return ids;
     }
 
     private static string Normalize(string text) => text.ReplaceLineEndings("\n").TrimEnd();

@@ -84,7 +84,7 @@ public abstract class AccountTakeoverTests(Backend backend, PostgresServer postg
         Assert.Equal(HttpStatusCode.Accepted, (await IdentifyAsync(_email, Attacker, AttackerIp)).StatusCode);
         var code = await LatestPasscodeAsync(Attacker);
 
-        foreach (var input in new object[] { new { email = Victim }, new { phone = "+15555550177" }, new { email = Victim, phone = "+15555550177" } })
+        foreach (var input in new object[] { new { email = Victim }, new { phone = "+12015550177" }, new { email = Victim, phone = "+12015550177" } })
         {
             var refused = await ProfileUpdateAsync(input, token: token);
             Assert.False(refused.GetProperty("success").GetBoolean());
@@ -144,7 +144,7 @@ public abstract class AccountTakeoverTests(Backend backend, PostgresServer postg
     public async Task AnUnprovenProfileCannotPlantASecondIdentifierToComeBackThrough()
     {
         await DevelopmentEnvironmentAsync();
-        const string victim2 = "victim2@bank.test", attackerPhone = "+15555550123";
+        const string victim2 = "victim2@bank.test", attackerPhone = "+12015550123";
         // The attacker pre-registers the victim's address (201, unproven) and tries to add its own phone.
         var (squat, profileId) = await SignUpAsync(_email, victim2);
         var planted = await ProfileUpdateAsync(new { phone = attackerPhone }, token: squat);
@@ -173,7 +173,7 @@ public abstract class AccountTakeoverTests(Backend backend, PostgresServer postg
     public async Task AUserWhoSignsUpByEmailAndLaterAddsAPhoneKeepsWorking()
     {
         await DevelopmentEnvironmentAsync();
-        const string email = "ada@example.com", phone = "+15555550142";
+        const string email = "ada@example.com", phone = "+12015550142";
         var (_, profileId) = await SignUpAsync(_email, email);
         var byEmail = await SignInAsync(_email, email);
 

@@ -1,5 +1,6 @@
 using Tessera.GraphQL.Language;
 using Tessera.GraphQL.Types;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Validation.Rules;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Tessera.GraphQL.Language;
 using Tessera.GraphQL.Types;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Validation.Rules;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Tessera.GraphQL.Language;
 using Tessera.GraphQL.Types;
+using Tessera.GraphQL.Utilities;
 
 namespace Tessera.GraphQL.Validation.Rules;
 

@@ -3,7 +3,7 @@ using System.Text;
 using Tessera.GraphQL.Language;
 using Tessera.GraphQL.Types;
 
-namespace Tessera.GraphQL.Execution;
+namespace Tessera.GraphQL.Utilities;
 
 /// <summary>Input coercion (spec 6.1.2 and 6.4.1): variables, arguments and literals, worded like graphql-js.</summary>
 public static class ValueCoercion
@@ -305,8 +305,8 @@ public static class ValueCoercion
                 {
                     if (inputObject.GetField(key) is null)
                     {
-                        var suggestions = Validation.Suggestions.List(key, inputObject.Fields.Select(f => f.Name));
-                        onError(path.ToArray(), input, new GraphQLError($"Field \"{key}\" is not defined by type \"{inputObject.Name}\".{Validation.Suggestions.DidYouMean(suggestions)}"));
+                        var suggestions = Suggestions.List(key, inputObject.Fields.Select(f => f.Name));
+                        onError(path.ToArray(), input, new GraphQLError($"Field \"{key}\" is not defined by type \"{inputObject.Name}\".{Suggestions.DidYouMean(suggestions)}"));
                     }
                 }
 

@@ -1,7 +1,7 @@
-using Tessera.GraphQL.Execution;
+using Tessera.GraphQL.Utilities;
 using Xunit;
 
-namespace Tessera.GraphQL.Tests.Execution;
+namespace Tessera.GraphQL.Tests.Utilities;
 
 public class JsonValuesTests
 {

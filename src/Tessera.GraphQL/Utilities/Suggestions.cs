@@ -1,4 +1,4 @@
-namespace Tessera.GraphQL.Validation;
+namespace Tessera.GraphQL.Utilities;
 
 /// <summary>
 /// "Did you mean" hints, worded and ordered like graphql-js (<c>didYouMean</c>, <c>suggestionList</c>,

@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 
-namespace Tessera.GraphQL.Execution;
+namespace Tessera.GraphQL.Utilities;
 
 /// <summary>Reads JSON-like data (JsonElement, dictionaries, lists, plain CLR objects) the way graphql-js reads JavaScript values.</summary>
 internal static class JsonValues
