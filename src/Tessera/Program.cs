@@ -10,6 +10,7 @@ using Tessera.OpenApi;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
+using Tessera.Telemetry;
 
 return await TesseraCli.RunAsync(args);
 
@@ -45,7 +46,8 @@ public static partial class Program
 
     public static WebApplication BuildApp(WebApplicationBuilder builder)
     {
-        var app = builder.Build();
+        // Here, not in CreateBuilder: whether telemetry is on is read from the final configuration.
+        var app = builder.AddTesseraTelemetry().Build();
         app.UseRequestCounting();
         app.UseQuilttVersion();
         app.UseTesseraErrors();

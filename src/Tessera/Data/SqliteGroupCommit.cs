@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Tessera.Metrics;
+using Tessera.Telemetry;
 
 namespace Tessera.Data;
 
@@ -68,7 +70,10 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     private void EnsureStarted()
     {
         if (_loop is not null) return;
-        lock (_startLock) _loop ??= Task.Run(RunAsync);
+        // Not on the flow of the request that happened to start it: the loop serves every request.
+        lock (_startLock)
+            using (ExecutionContext.SuppressFlow())
+                _loop ??= Task.Run(RunAsync);
     }
 
     private async Task RunAsync()
@@ -111,6 +116,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
 
     private void RunBatch(SqliteWriter writer, List<Unit> batch)
     {
+        using var span = StartSpan(batch);
         using var transaction = writer.Begin();
         foreach (var unit in batch)
         {
@@ -133,6 +139,23 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         _metrics.CountRequestDbCommands(writer.TakeStatementCount());
     }
 
+    /// <summary>
+    /// When tracing is on, a span for the batch: in the trace of its first unit's request, linked from the others'
+    /// (one transaction serves them all).
+    /// </summary>
+    private static Activity? StartSpan(List<Unit> batch)
+    {
+        if (!TesseraTelemetry.Source.HasListeners()) return null;
+        var links = new List<ActivityLink>(batch.Count - 1);
+        for (var i = 1; i < batch.Count; i++)
+            if (batch[i].Parent != default) links.Add(new ActivityLink(batch[i].Parent));
+        var span = TesseraTelemetry.Source.StartActivity("sqlite group_commit", ActivityKind.Client, batch[0].Parent, links: links);
+        span?.SetTag("db.system.name", "sqlite");
+        span?.SetTag("db.operation.name", "group_commit");
+        span?.SetTag("db.operation.batch.size", batch.Count);
+        return span;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -143,6 +166,8 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     private abstract class Unit(CancellationToken cancellationToken)
     {
         public CancellationToken CancellationToken { get; } = cancellationToken;
+        /// <summary>The span of whoever queued the unit (none when tracing is off).</summary>
+        public ActivityContext Parent { get; } = Activity.Current?.Context ?? default;
         public abstract void Run(SqliteWriter writer);
         /// <summary>The unit threw: its writes were undone; the caller gets the exception after the commit.</summary>
         public abstract void Failed(Exception ex);

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Tessera.Telemetry;
+
 namespace Tessera.Hosting;
 
 /// <summary>
@@ -52,22 +55,40 @@ public abstract class PollingService(ILogger logger) : BackgroundService
     /// <summary>Waits for the next poll. Defaults to <see cref="Interval"/>; a service woken by a signal overrides it.</summary>
     protected virtual Task WaitAsync(CancellationToken cancellationToken) => Task.Delay(Interval, Clock, cancellationToken);
 
+    /// <summary>"OutboxDispatcher" polls as "outbox_dispatcher.poll".</summary>
+    internal static string ActivityName(Type loop)
+    {
+        var name = new System.Text.StringBuilder();
+        foreach (var c in loop.Name)
+        {
+            if (char.IsUpper(c) && name.Length > 0) name.Append('_');
+            name.Append(char.ToLowerInvariant(c));
+        }
+        return name.Append(".poll").ToString();
+    }
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!Enabled) return;
         Metrics.BackgroundWork.MarkCurrentFlow(); // its SQL is not billed to requests
+        var spanName = ActivityName(GetType());
         try
         {
             if (WaitFirst) await WaitAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                try
+                // One root span a poll when tracing is on (the poll's SQL and HTTP calls are its children); null otherwise.
+                using (var span = TesseraTelemetry.Source.StartActivity(spanName))
                 {
-                    await PollAsync(stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    logger.LogWarning(ex, "{Failure}", FailureMessage);
+                    try
+                    {
+                        await PollAsync(stoppingToken);
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+                        logger.LogWarning(ex, "{Failure}", FailureMessage);
+                    }
                 }
                 Interlocked.Increment(ref _pollsCompleted);
                 await WaitAsync(stoppingToken);
