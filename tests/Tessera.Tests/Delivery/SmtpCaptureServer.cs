@@ -15,11 +15,11 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
 
     // Parsing with the standard library's email package keeps the test honest: it reads the message as any client would.
     private const string Script = """
-        import email, json, os, sys
+        import asyncio, email, json, os, sys
         from email import policy
         from aiosmtpd.controller import Controller
 
-        port, out, failures = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+        port, out, failures, delay = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 
         class Capture:
             def __init__(self):
@@ -27,6 +27,8 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
                 self.refused = 0
 
             async def handle_DATA(self, server, session, envelope):
+                if delay > 0:
+                    await asyncio.sleep(delay)
                 if self.refused < failures:
                     self.refused += 1
                     return "451 4.3.0 Try again later"
@@ -66,7 +68,8 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
     }
 
     /// <param name="refuseFirst">Answer the first N messages with 451 (a temporary failure).</param>
-    public static async Task<SmtpCaptureServer> StartAsync(int refuseFirst = 0)
+    /// <param name="delaySeconds">Wait this long after the message's data before taking it (a slow relay).</param>
+    public static async Task<SmtpCaptureServer> StartAsync(int refuseFirst = 0, double delaySeconds = 0)
     {
         if (!File.Exists(Python))
             throw new InvalidOperationException($"{Python} not found: the SMTP tests need Debian's python3 with python3-aiosmtpd.");
@@ -77,7 +80,7 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
         var port = FreePort();
 
         var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-        foreach (var arg in new[] { script, port.ToString(), mail, refuseFirst.ToString() }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { script, port.ToString(), mail, refuseFirst.ToString(), delaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start python3.");
         var server = new SmtpCaptureServer(process, directory, port);
 
@@ -117,6 +120,10 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
             await Task.Delay(50, cancellationToken);
         }
     }
+
+    /// <summary>Every message received so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Received() => Directory.GetFiles(Path.Combine(_directory, "mail"), "*.json").Order()
+        .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone()).ToList();
 
     public int ReceivedCount => Directory.GetFiles(Path.Combine(_directory, "mail"), "*.json").Length;
 
