@@ -107,8 +107,8 @@ public sealed class SlowDependencyTests
 
         Assert.All(messages, m => Assert.True(m.Status == OutboxStatus.Pending && m.Attempts >= 1 && m.NextAttemptAt > DateTime.UtcNow && m.LockedBy is null,
             $"{m.Channel} message: {m.Status}, {m.Attempts} attempt(s), {m.LastError}"));
-        Assert.Contains(messages, m => m.Channel == OutboxChannel.Email && m.LastError!.Contains("timeout", StringComparison.OrdinalIgnoreCase));
-        Assert.Contains(messages, m => m.Channel == OutboxChannel.Sms && m.LastError!.Contains("timeout", StringComparison.OrdinalIgnoreCase));
+        // Tessera's own bound ("SMTP timeout after 2 s") or SmtpClient's, which can fire first ("The operation has timed out.").
+        Assert.All(messages, m => Assert.True(TimedOut(m.LastError), $"{m.Channel} message: {m.LastError}"));
         // Each attempt ends within its timeout and a margin; the one dispatcher tries them in series.
         Assert.True(allAttempted < TimeSpan.FromSeconds(2 * perKind * (Timeout.TotalSeconds + 1.5) + 5), $"the outbox took {allAttempted.TotalSeconds:0.0} s");
         Assert.All(attempts, a => Assert.True(a.DurationMs < Timeout.TotalMilliseconds + 1500 && a.Error is not null, $"webhook attempt took {a.DurationMs} ms: {a.Error}"));
@@ -116,6 +116,9 @@ public sealed class SlowDependencyTests
         Assert.True(d99 < Math.Max(5 * b99, 200), $"verification p99 {d99:0.0} ms during the fault against {b99:0.0} ms before");
         Assert.True(writes.Max() < 2000, $"a profile creation took {writes.Max():0} ms while the dependencies hung");
     }
+
+    private static bool TimedOut(string? error) =>
+        error is not null && (error.Contains("timeout", StringComparison.OrdinalIgnoreCase) || error.Contains("timed out", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Latencies of <paramref name="count"/> verifications sent four at a time.</summary>
     private static async Task<List<double>> MeasureVerificationAsync(TesseraInstance server, string token, int count)
