@@ -96,7 +96,8 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
                 _phase = "after";
                 var started = Stopwatch.StartNew();
                 await FaultSuite.WaitUntilAsync(async () => await ReadyAsync(_a) == 200 && await ReadyAsync(_b) == 200, 30, "both /readyz to answer 200 again");
-                await FaultSuite.WaitUntilAsync(async () => await WriteSucceedsAsync(_a) && await WriteSucceedsAsync(_b), 30, "a write to succeed on both instances");
+                try { await FaultSuite.WaitUntilAsync(async () => await WriteSucceedsAsync(_a) && await WriteSucceedsAsync(_b), 30, "a write to succeed on both instances"); }
+                catch (Exception) { FaultSuite.Report($"cycle {cycle + 1}: last failed write probe {_lastProbeFailure}"); throw; }
                 recoveries.Add(started.Elapsed.TotalSeconds);
                 FaultSuite.Report($"cycle {cycle + 1}: PostgreSQL down {stopped.Elapsed.TotalSeconds:0.0} s (stopped until it accepted connections again, pg_ctl start included); both instances ready and writing {started.Elapsed.TotalSeconds:0.00} s after it accepted connections again");
             }
@@ -221,8 +222,15 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
     private static async Task<int> ReadyAsync(TesseraInstance instance) =>
         (int)(await instance.SendAsync(HttpMethod.Get, "/readyz")).StatusCode;
 
-    private async Task<bool> WriteSucceedsAsync(TesseraInstance instance) =>
-        (await instance.SendAsync(HttpMethod.Post, "/v1/users/sessions", _apiSecret, new { email = $"probe-{Guid.NewGuid():N}@example.com" })).StatusCode == HttpStatusCode.Created;
+    private async Task<bool> WriteSucceedsAsync(TesseraInstance instance)
+    {
+        var status = (await instance.SendAsync(HttpMethod.Post, "/v1/users/sessions", _apiSecret, new { email = $"probe-{Guid.NewGuid():N}@example.com" })).StatusCode;
+        if (status != HttpStatusCode.Created) _lastProbeFailure = $"{(instance == _a ? "A" : "B")}: {(int)status}";
+        return status == HttpStatusCode.Created;
+    }
+
+    // Why the last recovery probe failed, for the report when recovery times out.
+    private string? _lastProbeFailure;
 
     /// <summary>
     /// Right after the fault, B's LISTEN connection is still reconnecting (it backs off): a revocation made on A must
