@@ -35,7 +35,7 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
     private readonly DedicatedPostgres _postgres = server.Postgres;
     private string _connectionString = null!;
     private TesseraInstance _a = null!, _b = null!;
-    private string _apiSecret = null!, _clientId = null!;
+    private string _apiSecret = null!, _probeSecret = null!, _clientId = null!;
     private Guid _profileUuid;
     private readonly List<string> _tokens = [];
     private volatile string _phase = "before";
@@ -53,6 +53,8 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
             var admin = scope.ServiceProvider.GetRequiredService<ClientAdmin>();
             _clientId = (await admin.CreateAsync(environment.Id, "Acme Money", AuthStrategy.Email, signups: true, default)).Id;
             await admin.SaveAsync(default);
+            // The recovery probe's own key: the load can use up its key's request budget (429) in the full form.
+            _probeSecret = (await scope.ServiceProvider.GetRequiredService<Tessera.ApiKeys.ApiKeyAdmin>().CreateAsync(environment.Id, "probe", default)).Secret;
         }
         _profileUuid = Guid.NewGuid();
         Assert.Equal(HttpStatusCode.Created, (await _a.SendAsync(HttpMethod.Post, "/v1/profiles", _apiSecret, new { uuid = _profileUuid })).StatusCode);
@@ -224,7 +226,7 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
 
     private async Task<bool> WriteSucceedsAsync(TesseraInstance instance)
     {
-        var status = (await instance.SendAsync(HttpMethod.Post, "/v1/users/sessions", _apiSecret, new { email = $"probe-{Guid.NewGuid():N}@example.com" })).StatusCode;
+        var status = (await instance.SendAsync(HttpMethod.Post, "/v1/users/sessions", _probeSecret, new { email = $"probe-{Guid.NewGuid():N}@example.com" })).StatusCode;
         if (status != HttpStatusCode.Created) _lastProbeFailure = $"{(instance == _a ? "A" : "B")}: {(int)status}";
         return status == HttpStatusCode.Created;
     }
@@ -238,7 +240,7 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
     /// </summary>
     private async Task AssertRevocationReachesTheOtherInstanceAsync()
     {
-        var issued = await _a.SendAsync(HttpMethod.Post, "/v1/users/sessions", _apiSecret, new { email = $"revoke-{Guid.NewGuid():N}@example.com" });
+        var issued = await _a.SendAsync(HttpMethod.Post, "/v1/users/sessions", _probeSecret, new { email = $"revoke-{Guid.NewGuid():N}@example.com" });
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var token = (await issued.JsonAsync()).Str("token");
         Assert.Equal(HttpStatusCode.OK, (await _b.SendAsync(HttpMethod.Get, "/v1/users/session", token)).StatusCode);
