@@ -207,6 +207,8 @@ public static class GraphQLApi
         var mediaType = ResponseMediaType(http);
         // A result with no data entry is a request error (syntax, validation, variables): 400 under the new media type.
         http.Response.StatusCode = mediaType == GraphQLResponseMediaType && !result.HasData ? 400 : 200;
+        // The database is down or restarting: a status a client retries on, not a 200 whose errors it would show.
+        if (GraphQLErrorMasking.DatabaseUnavailable(result)) Data.DatabaseUnavailable.MarkResponse(http.Response);
         http.Response.ContentType = mediaType + "; charset=utf-8";
         GraphQLErrorMasking.Mask(result, http).WriteTo(http.Response.BodyWriter);
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
@@ -215,6 +217,7 @@ public static class GraphQLApi
     private static async Task WriteBatchAsync(HttpContext http, IReadOnlyList<ExecutionResult> results)
     {
         http.Response.StatusCode = 200;
+        if (results.Any(GraphQLErrorMasking.DatabaseUnavailable)) Data.DatabaseUnavailable.MarkResponse(http.Response);
         http.Response.ContentType = ResponseMediaType(http) + "; charset=utf-8";
         var writer = http.Response.BodyWriter;
         writer.Write("["u8);

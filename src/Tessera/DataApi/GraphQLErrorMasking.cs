@@ -32,6 +32,10 @@ public static class GraphQLErrorMasking
         return new ExecutionResult(result.Data, result.HasData, masked) { Extensions = result.Extensions };
     }
 
+    /// <summary>Whether an error came from an unreachable database: the request is answered 503 with Retry-After.</summary>
+    public static bool DatabaseUnavailable(ExecutionResult result) =>
+        result.Errors is { } errors && errors.Any(e => Data.DatabaseUnavailable.Is(e.InnerException));
+
     /// <summary>The engine keeps the exception that was not a GraphQL error as the error's inner exception.</summary>
     private static bool IsUnexpected(GraphQLError error) => error.InnerException is { } inner && inner is not GraphQLError;
 }

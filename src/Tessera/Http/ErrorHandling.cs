@@ -2,7 +2,7 @@ namespace Tessera.Http;
 
 /// <summary>
 /// Every response that is not a success carries the error body: unmatched routes (404), wrong methods (405),
-/// unreadable requests (400) and, for the unexpected, a 500 with an <c>errorId</c> that is also logged.
+/// unreadable requests (400), an unreachable database (503 with <c>Retry-After</c>) and, for the unexpected, a 500 with an <c>errorId</c> that is also logged.
 /// </summary>
 public static class ErrorHandling
 {
@@ -22,6 +22,15 @@ public static class ErrorHandling
             catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
             {
                 // The client went away; nothing to answer.
+            }
+            catch (Exception ex) when (!http.Response.HasStarted && Data.DatabaseUnavailable.Is(ex))
+            {
+                // Not a bug: the database is down or restarting. Fail fast and say when to come back.
+                http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.Errors")
+                    .LogWarning("Database unavailable on {Method} {Path}: {Error}", http.Request.Method, http.Request.Path, ex.GetBaseException().Message);
+                http.Response.Clear();
+                Data.DatabaseUnavailable.MarkResponse(http.Response);
+                await ApiError.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Data.DatabaseUnavailable.Message, Data.DatabaseUnavailable.Instruction);
             }
             catch (Exception ex) when (!http.Response.HasStarted)
             {

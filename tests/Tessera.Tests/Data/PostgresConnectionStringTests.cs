@@ -14,6 +14,8 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(64, built.MaxAutoPrepare);
         Assert.Equal(2, built.AutoPrepareMinUsages);
         Assert.True(built.NoResetOnClose);
+        Assert.Equal(5, built.Timeout);
+        Assert.Equal(30, built.CommandTimeout);
         Assert.Equal("db", built.Host);
         Assert.Equal("p", built.Password);
     }
@@ -28,12 +30,13 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
-    [InlineData("Host=db;MaxAutoPrepare=0;noresetonclose=false")]
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false;Timeout=20")]
+    [InlineData("Host=db;MaxAutoPrepare=0;noresetonclose=false;timeout=20")]
     public void WhatTheOperatorSetIsKept(string configured)
     {
         var built = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.PostgresConnectionString(configured));
         Assert.Equal(0, built.MaxAutoPrepare);
         Assert.False(built.NoResetOnClose);
+        Assert.Equal(20, built.Timeout);
     }
 }

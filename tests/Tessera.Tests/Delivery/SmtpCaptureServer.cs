@@ -30,6 +30,9 @@ public sealed record SmtpCaptureOptions
 
     /// <summary>Close the connection right after accepting each message, as a relay with a short idle limit would.</summary>
     public bool DropAfterEachMessage { get; init; }
+
+    /// <summary>Wait this long after the message's data before answering (a slow relay).</summary>
+    public double DelaySeconds { get; init; }
 }
 
 /// <summary>
@@ -44,7 +47,7 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
 
     // Parsing with the standard library's email package keeps the test honest: it reads the message as any client would.
     private const string Script = """
-        import email, json, os, ssl, sys
+        import asyncio, email, json, os, ssl, sys
         from email import policy
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult
@@ -52,6 +55,7 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
         with open(sys.argv[1]) as f:
             config = json.load(f)
         out, failures = config["out"], config["refuseFirst"]
+        delay = float(config.get("delay", 0))
 
         class Capture:
             def __init__(self):
@@ -65,6 +69,8 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if delay > 0:
+                    await asyncio.sleep(delay)
                 if self.refused < failures:
                     self.refused += 1
                     return "451 4.3.0 Try again later"
@@ -143,7 +149,9 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
     }
 
     /// <param name="refuseFirst">Answer the first N messages with 451 (a temporary failure).</param>
-    public static Task<SmtpCaptureServer> StartAsync(int refuseFirst = 0) => StartAsync(new SmtpCaptureOptions { RefuseFirst = refuseFirst });
+    /// <param name="delaySeconds">Wait this long after the message's data before taking it (a slow relay).</param>
+    public static Task<SmtpCaptureServer> StartAsync(int refuseFirst = 0, double delaySeconds = 0) =>
+        StartAsync(new SmtpCaptureOptions { RefuseFirst = refuseFirst, DelaySeconds = delaySeconds });
 
     public static async Task<SmtpCaptureServer> StartAsync(SmtpCaptureOptions options)
     {
@@ -171,6 +179,7 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
             ["port"] = port,
             ["out"] = mail,
             ["refuseFirst"] = options.RefuseFirst,
+            ["delay"] = options.DelaySeconds,
             ["tls"] = options.Tls.ToString(),
             ["certificate"] = certificate,
             ["key"] = key,
@@ -221,6 +230,10 @@ public sealed class SmtpCaptureServer : IAsyncDisposable
             await Task.Delay(50, cancellationToken);
         }
     }
+
+    /// <summary>Every message received so far, in order.</summary>
+    public IReadOnlyList<JsonElement> Received() => System.IO.Directory.GetFiles(Path.Combine(_directory, "mail"), "*.json").Order()
+        .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone()).ToList();
 
     public int ReceivedCount => System.IO.Directory.GetFiles(Path.Combine(_directory, "mail"), "*.json").Length;
 

@@ -60,7 +60,7 @@ public sealed class PostgresServer : IAsyncDisposable
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false";
     }
 
-    private static async Task RunPostgresToolAsync(bool asRoot, string tool, string arguments)
+    internal static async Task RunPostgresToolAsync(bool asRoot, string tool, string arguments)
     {
         var path = FindTool(tool);
         if (asRoot) await RunAsync("runuser", $"-u postgres -- {path} {arguments}");
@@ -91,7 +91,7 @@ public sealed class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {await stdout}{await stderr}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
