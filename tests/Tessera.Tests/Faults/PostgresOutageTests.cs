@@ -44,8 +44,11 @@ public sealed class PostgresOutageTests(PostgresOutageTests.Server server) : IAs
     {
         _connectionString = await _postgres.CreateDatabaseAsync();
         // One after the other: the first applies the migrations.
-        _a = await TesseraInstance.StartAsync(DatabaseProvider.Postgres, _connectionString, TimeProvider.System);
-        _b = await TesseraInstance.StartAsync(DatabaseProvider.Postgres, _connectionString, TimeProvider.System);
+        // The load is unpaced: the per-credential request budget (a capacity guard, not what is under test) must not
+        // answer 429 where the scenario checks that verification answers 200 through the outage.
+        var unthrottled = new Dictionary<string, string?> { ["Limits:Requests:PerMinute"] = "10000000" };
+        _a = await TesseraInstance.StartAsync(DatabaseProvider.Postgres, _connectionString, TimeProvider.System, unthrottled);
+        _b = await TesseraInstance.StartAsync(DatabaseProvider.Postgres, _connectionString, TimeProvider.System, unthrottled);
         var (environment, secret, _) = await _a.CreateEnvironmentAsync();
         _apiSecret = secret;
         await using (var scope = _a.Services.CreateAsyncScope())
