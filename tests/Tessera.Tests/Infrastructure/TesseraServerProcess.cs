@@ -14,7 +14,7 @@ namespace Tessera.Tests.Infrastructure;
 public sealed class TesseraServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly Task<string> _stderr;
+    private readonly Task<string> _stderr, _stdout;
     public Uri BaseAddress { get; }
     public int Id => _process.Id;
 
@@ -23,7 +23,7 @@ public sealed class TesseraServerProcess : IAsyncDisposable
         _process = process;
         BaseAddress = baseAddress;
         _stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        _stdout = process.StandardOutput.ReadToEndAsync();
     }
 
     /// <summary>Starts the server and waits until <c>/readyz</c> answers 200; returns it with the time that took.</summary>
@@ -88,6 +88,9 @@ public sealed class TesseraServerProcess : IAsyncDisposable
     }
 
     public Task<string> StderrAsync() => _stderr;
+
+    /// <summary>Everything the process wrote to stdout (its console log), complete once it has exited.</summary>
+    public Task<string> StdoutAsync() => _stdout;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
