@@ -6,7 +6,7 @@ namespace Tessera.Data;
 
 /// <summary>
 /// Whether a failure means the database cannot be reached right now (stopped, restarting, the connection dropped,
-/// the pool or the single SQLite writer busy past its timeout) rather than a bug: such a request is answered 503
+/// the pool or the single SQLite writer busy past its timeout, the disk full) rather than a bug: such a request is answered 503
 /// with <c>Retry-After</c>, so clients retry instead of reporting an error, and an outage is not a storm of 500s.
 /// </summary>
 public static class DatabaseUnavailable
@@ -27,11 +27,15 @@ public static class DatabaseUnavailable
                 // killed mid-transaction: Npgsql marks all of them transient. A constraint violation is not.
                 case NpgsqlException { IsTransient: true }:
                 case NpgsqlException { InnerException: SocketException or IOException or TimeoutException }:
-                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08000" or "08003" or "08006" or "53300" }:
+                // 53100 disk_full: nothing is written, the transaction rolls back, and it succeeds again once the
+                // operator frees space; the same for SQLite's SQLITE_FULL below.
+                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08000" or "08003" or "08006" or "53300" or "53100" }:
                 case SocketException:
                     return true;
                 // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another process holds the file.
                 case SqliteException { SqliteErrorCode: 5 or 6 }:
+                // SQLITE_FULL: the disk (or the file system holding the database) is full.
+                case SqliteException { SqliteErrorCode: 13 }:
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(Is):
                     return true;
