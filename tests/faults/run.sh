@@ -2,17 +2,22 @@
 # Runs issue 23's fault scenarios and prints their verdict lines (docs/reliability.md).
 #   tests/faults/run.sh                 the quick forms (as in the default test run and CI)
 #   tests/faults/run.sh --full          the long forms (TESSERA_FAULT_FULL=1: e.g. ten SIGKILLs instead of one)
-#   tests/faults/run.sh sqlite-crash    one scenario: sqlite-crash, graceful-shutdown or backup
+#   tests/faults/run.sh sqlite-crash    one scenario: sqlite-crash, graceful-shutdown, backup, disk-full,
+#                                       postgres-outage, dispatcher-kill or slow-dependencies
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-filter="FullyQualifiedName~Tessera.Tests.Reliability"
+filter="FullyQualifiedName~Tessera.Tests.Reliability.|FullyQualifiedName~Tessera.Tests.Faults."
 for arg in "$@"; do
   case "$arg" in
     --full) export TESSERA_FAULT_FULL=1 ;;
     sqlite-crash) filter="FullyQualifiedName~SqliteCrashTests" ;;
     graceful-shutdown) filter="FullyQualifiedName~GracefulShutdownTests" ;;
     backup) filter="FullyQualifiedName~BackupRestoreTests" ;;
-    *) echo "usage: $0 [--full] [sqlite-crash|graceful-shutdown|backup]" >&2; exit 2 ;;
+    disk-full) filter="FullyQualifiedName~DiskFullTests" ;;
+    postgres-outage) filter="FullyQualifiedName~PostgresOutageTests" ;;
+    dispatcher-kill) filter="FullyQualifiedName~DispatcherKillTests" ;;
+    slow-dependencies) filter="FullyQualifiedName~SlowDependencyTests" ;;
+    *) echo "usage: $0 [--full] [sqlite-crash|graceful-shutdown|backup|disk-full|postgres-outage|dispatcher-kill|slow-dependencies]" >&2; exit 2 ;;
   esac
 done
 export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"

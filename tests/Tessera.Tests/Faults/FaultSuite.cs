@@ -10,7 +10,7 @@ namespace Tessera.Tests.Faults;
 
 /// <summary>
 /// The fault suite: scenarios that break a dependency on purpose and print a verdict with figures. The quick form
-/// runs in the default test run (short faults, small load); <c>TESSERA_FAULTS=full</c> runs the long form (10 s
+/// runs in the default test run (short faults, small load); <c>TESSERA_FAULT_FULL=1</c> runs the long form (10 s
 /// PostgreSQL outage, heavier load, repeated faults, real lease expiry). Both assert the same invariants.
 /// The scenarios run one after another (one collection): each measures latency, which a neighbour would disturb.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class FaultSuite
 {
     public const string Name = "Faults";
 
-    public static bool Full => string.Equals(Environment.GetEnvironmentVariable("TESSERA_FAULTS"), "full", StringComparison.OrdinalIgnoreCase);
+    public static bool Full => Reliability.FaultReport.Full;
 
     public static string Form => Full ? "full" : "quick";
 
