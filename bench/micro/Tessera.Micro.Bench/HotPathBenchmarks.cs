@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Tessera.Environments;
 using Tessera.GraphQL;
 using Tessera.Data;
@@ -34,6 +37,8 @@ public class HotPathBenchmarks
     private byte[] _codeHash = null!;
     private readonly Guid _challengeId = Guid.NewGuid();
     private GraphQLService _graphql = null!;
+    private readonly JsonWebTokenHandler _reference = new();
+    private TokenValidationParameters _referenceRules = null!;
     private int _cold;
 
     private const string TransactionsQuery = "query Page($after: String) { transactions(first: 50, after: $after) { count nodes { id date description amount entryType merchant { name } account { id name } } pageInfo { hasNextPage endCursor } } }";
@@ -75,6 +80,16 @@ public class HotPathBenchmarks
         // The first verification loads the secret and the profile into memory, as the first request would.
         if (!_verifier.VerifyAsync(_selfSignedToken).AsTask().GetAwaiter().GetResult().IsValid) throw new InvalidOperationException("self-signed token does not verify");
         if (!VerifySessionToken() || !VerifySelfSignedToken()) throw new InvalidOperationException("TryVerify refuses the setup tokens");
+        // The same rules in Microsoft.IdentityModel (as ReferenceVerifierDifferentialTests configures it), minus the
+        // revocation set and the profile check, which it cannot do: a lower bound of its cost on this path.
+        var tokenOptions = _app.Services.GetRequiredService<IOptions<SessionTokenOptions>>().Value;
+        _referenceRules = new TokenValidationParameters
+        {
+            ValidIssuer = tokenOptions.EffectiveIssuer, ValidAudience = tokenOptions.EffectiveAudience,
+            IssuerSigningKey = new SymmetricSecurityKey(_key.Key) { KeyId = _key.Id }, TryAllIssuerSigningKeys = false,
+            ValidAlgorithms = ["HS512"], RequireSignedTokens = true, RequireExpirationTime = true, ValidateLifetime = true,
+        };
+        if (!VerifyWithIdentityModel()) throw new InvalidOperationException("the reference validator refuses the setup token");
         _hasher = _app.Services.GetRequiredService<PasscodeHasher>();
         _codeHash = _hasher.Hash(_challengeId, "123456");
         _graphql = _app.Services.GetRequiredService<GraphQLService>();
@@ -100,6 +115,10 @@ public class HotPathBenchmarks
     public bool VerifySessionToken() => _verifier.TryVerify(_token, out _) == TokenCheck.Valid;
 
     /// <summary>A customer-signed token (HS512, jti, uid resolved from the profile directory) the same way.</summary>
+    /// <summary>The reference: Microsoft.IdentityModel's JsonWebTokenHandler on the same token and rules.</summary>
+    [Benchmark]
+    public bool VerifyWithIdentityModel() => _reference.ValidateTokenAsync(_token, _referenceRules).GetAwaiter().GetResult().IsValid;
+
     [Benchmark]
     public bool VerifySelfSignedToken() => _verifier.TryVerify(_selfSignedToken, out _) == TokenCheck.Valid;
 
