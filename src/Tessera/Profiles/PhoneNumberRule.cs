@@ -88,7 +88,7 @@ public static partial class PhoneNumberRule
         PhoneNumberType.UAN => "universal access",
         PhoneNumberType.PAGER => "pager",
         PhoneNumberType.VOICEMAIL => "voicemail access",
-        _ => "unknown type of",
+        _ => "non-mobile",
     };
 
     /// <summary>

@@ -109,14 +109,14 @@ public sealed class PhoneNumberRuleTests
     [InlineData(PhoneNumberType.UAN, "universal access")]
     [InlineData(PhoneNumberType.PAGER, "pager")]
     [InlineData(PhoneNumberType.VOICEMAIL, "voicemail access")]
-    [InlineData(PhoneNumberType.UNKNOWN, "unknown type of")]
+    [InlineData(PhoneNumberType.UNKNOWN, "non-mobile")]
     public void EachNumberTypeIsAcceptedOrRefusedForSms(PhoneNumberType type, string? refusal) =>
         Assert.Equal(refusal, PhoneNumberRule.RefusedType(type));
 
     [Fact]
     public void EveryNumberTypeIsDecided() =>
         Assert.All(Enum.GetValues<PhoneNumberType>().Where(type => type != PhoneNumberType.UNKNOWN),
-            type => Assert.NotEqual("unknown type of", PhoneNumberRule.RefusedType(type)));
+            type => Assert.NotEqual("non-mobile", PhoneNumberRule.RefusedType(type)));
 
     /// <summary>
     /// The rule before libphonenumber stored <c>+</c> and the digits typed. For every number that is valid now, in
