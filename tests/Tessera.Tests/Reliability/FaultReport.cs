@@ -11,6 +11,14 @@ internal static class FaultReport
     /// <summary><c>TESSERA_FAULT_FULL=1</c>: the long form of each scenario (more load, more faults).</summary>
     public static bool Full => Environment.GetEnvironmentVariable("TESSERA_FAULT_FULL") == "1";
 
+    /// <summary>A line printed while the scenario runs (a soak's samples): the test's output and the console at once.</summary>
+    public static void Progress(ITestOutputHelper output, string scenario, string line)
+    {
+        output.WriteLine(line);
+        Console.WriteLine($"[{scenario}] {line}");
+        TestContext.Current.SendDiagnosticMessage($"[{scenario}] {line}");
+    }
+
     public static void Verdict(ITestOutputHelper output, string scenario, bool passed, string figures)
     {
         var line = $"[{scenario}] {(passed ? "PASS" : "FAIL")}: {figures}";
