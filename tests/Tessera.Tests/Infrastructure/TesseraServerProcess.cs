@@ -38,8 +38,16 @@ public sealed class TesseraServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var started = Stopwatch.GetTimestamp();
         var server = new TesseraServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        // Generous: a loaded CI machine can take long to start .NET; a healthy start takes a second or two.
-        await server.WaitReadyAsync(TimeSpan.FromSeconds(180));
+        try
+        {
+            // Generous: a loaded CI machine can take long to start .NET; a healthy start takes a second or two.
+            await server.WaitReadyAsync(TimeSpan.FromSeconds(180));
+        }
+        catch
+        {
+            await server.DisposeAsync(); // never left running behind a failed test
+            throw;
+        }
         return (server, Stopwatch.GetElapsedTime(started));
     }
 

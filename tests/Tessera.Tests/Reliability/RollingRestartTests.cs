@@ -63,7 +63,7 @@ public sealed class RollingRestartTests(PostgresServer postgres, ITestOutputHelp
         FaultReport.Verdict(output, "rolling-restart", passed,
             $"{(FaultReport.Full ? "full" : "quick")} form, {rounds} round(s) of SIGTERM A, restart, SIGTERM B, restart, under 4 workers for {ran.TotalSeconds:0} s: " +
             $"{load.Summary()}; 503 while an instance restarted: {drain503}; other errors: {unexpected.Count}{(unexpected.Count == 0 ? "" : " (" + string.Join(", ", unexpected.Take(5).Select(e => $"{e.Kind} {e.Status} on {e.Instance} during {e.Phase}")) + ")")}; " +
-            $"connects refused by a stopping instance and retried on the other: {load.RefusedAndRetried}; {audit.Line}; " +
+            $"starts retried after a PostgreSQL connect timeout: {cluster.StartRetries}; connects refused by a stopping instance and retried on the other: {load.RefusedAndRetried}; {audit.Line}; " +
             $"exits: {string.Join(", ", restarts.Select(r => $"{r.Name} {r.ExitCode} after {r.Exited.TotalSeconds:0.0} s"))}; " +
             $"ready after start: {string.Join(", ", restarts.Select(r => $"{r.Ready.TotalSeconds:0.0} s"))}");
 

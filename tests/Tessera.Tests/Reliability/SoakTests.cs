@@ -54,7 +54,7 @@ public sealed class SoakTests(PostgresServer postgres, ITestOutputHelper output)
                      && audit.EventsMissing == 0 && load.PasscodesMissing.Count == 0;
         FaultReport.Verdict(output, "soak", passed,
             $"{(FaultReport.Full ? "full" : "quick")} form, {ran.TotalMinutes:0.0} min, 4 workers, {load.Requests / ran.TotalSeconds:0} requests/s: {load.Summary()}; " +
-            $"{audit.Line}; memory and connections after a {warmup.TotalSeconds:0} s warm-up: {(resources.Flat ? "flat" : "NOT flat")} ({string.Join("; ", resources.Findings)})");
+            $"{audit.Line}; starts retried after a PostgreSQL connect timeout: {cluster.StartRetries}; memory and connections after a {warmup.TotalSeconds:0} s warm-up: {(resources.Flat ? "flat" : "NOT flat")} ({string.Join("; ", resources.Findings)})");
 
         Assert.True(samples.Count >= 3, "too few samples");
         Assert.True(load.Count((k, s) => k == "authenticate" && s == 201) > 0, "no passwordless sign-in completed");
