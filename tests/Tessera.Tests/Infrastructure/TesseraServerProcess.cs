@@ -27,7 +27,11 @@ public sealed class TesseraServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server and waits until <c>/readyz</c> answers 200; returns it with the time that took.</summary>
-    public static async Task<(TesseraServerProcess Server, TimeSpan Ready)> StartAsync(DatabaseProvider provider, string connectionString, params string[] settings)
+    public static Task<(TesseraServerProcess Server, TimeSpan Ready)> StartAsync(DatabaseProvider provider, string connectionString, params string[] settings) =>
+        StartAsync(provider, connectionString, TimeSpan.FromSeconds(180), settings);
+
+    /// <summary>As above, waiting up to <paramref name="readyTimeout"/> for <c>/readyz</c>.</summary>
+    public static async Task<(TesseraServerProcess Server, TimeSpan Ready)> StartAsync(DatabaseProvider provider, string connectionString, TimeSpan readyTimeout, params string[] settings)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -41,7 +45,7 @@ public sealed class TesseraServerProcess : IAsyncDisposable
         try
         {
             // Generous: a loaded CI machine can take long to start .NET; a healthy start takes a second or two.
-            await server.WaitReadyAsync(TimeSpan.FromSeconds(180));
+            await server.WaitReadyAsync(readyTimeout);
         }
         catch
         {

@@ -134,7 +134,8 @@ internal sealed class TwoInstanceCluster : IAsyncDisposable
         {
             try
             {
-                var (server, _) = await TesseraServerProcess.StartAsync(DatabaseProvider.Postgres, named, _settings);
+                // Up to 10 minutes: at a load average of 60-100 on 2 cores a start was seen to take more than 3.
+                var (server, _) = await TesseraServerProcess.StartAsync(DatabaseProvider.Postgres, named, TimeSpan.FromMinutes(10), _settings);
                 Volatile.Write(ref _servers[index], server);
                 return clock.Elapsed;
             }
