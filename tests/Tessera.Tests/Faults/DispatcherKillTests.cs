@@ -33,23 +33,12 @@ public sealed class DispatcherKillTests(PostgresServer postgres)
             await Task.Delay(300, cancellationToken); // a slow endpoint, so A holds deliveries in flight
             return 200;
         };
-        var settings = new Dictionary<string, string?>
-        {
-            ["Email:From"] = "no-reply@example.com",
-            ["Email:Smtp:Host"] = "127.0.0.1",
-            ["Email:Smtp:Port"] = smtp.Port.ToString(),
-            ["Email:Smtp:UseTls"] = "false",
-            ["Delivery:PollInterval"] = "00:00:00.200",
-            // The shortest lease the options allow: the full form waits it out for real.
-            ["Delivery:LockDuration"] = "00:01:30",
-            ["Webhooks:PollInterval"] = "00:00:00.200",
-            ["Webhooks:Timeout"] = "00:00:02",
-            ["Webhooks:LockDuration"] = "00:00:05",
-            // A send that fails on the loaded test machine (a cold start past the 2 s timeout) is retried soon.
-            ["Webhooks:RetryBaseDelay"] = "00:00:01",
-            ["Delivery:RetryBaseDelay"] = "00:00:01",
-            ["Webhooks:AllowPrivateTargets"] = "true",
-        };
+        var settings = FaultSuite.DispatcherSettings(smtp.Port);
+        // The shortest lease the options allow: the full form waits it out for real.
+        settings["Delivery:LockDuration"] = "00:01:30";
+        // A send that fails on the loaded test machine (a cold start past the 2 s timeout) is retried soon.
+        settings["Webhooks:RetryBaseDelay"] = "00:00:01";
+        settings["Delivery:RetryBaseDelay"] = "00:00:01";
 
         // The observer migrates, seeds and watches the tables; it delivers nothing (no email settings, no webhook dispatch).
         await using var observer = await TesseraInstance.StartAsync(DatabaseProvider.Postgres, connectionString, TimeProvider.System, new Dictionary<string, string?>

@@ -30,6 +30,24 @@ public sealed class FaultSuite
         Console.WriteLine("[faults] " + line);
     }
 
+    /// <summary>
+    /// The delivery settings the dispatcher scenarios share: email to an SMTP server on <paramref name="smtpPort"/>,
+    /// outbox and webhook polls every 200 ms, 2 s webhook timeout, 5 s webhook lease, private (loopback) targets allowed.
+    /// Each scenario adds or overrides what is its own (retry delays, the outbox lease, SMS).
+    /// </summary>
+    public static Dictionary<string, string?> DispatcherSettings(int smtpPort) => new()
+    {
+        ["Email:From"] = "no-reply@example.com",
+        ["Email:Smtp:Host"] = "127.0.0.1",
+        ["Email:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Email:Smtp:UseTls"] = "false",
+        ["Delivery:PollInterval"] = "00:00:00.200",
+        ["Webhooks:PollInterval"] = "00:00:00.200",
+        ["Webhooks:Timeout"] = "00:00:02",
+        ["Webhooks:LockDuration"] = "00:00:05",
+        ["Webhooks:AllowPrivateTargets"] = "true",
+    };
+
     public static double Percentile(IReadOnlyCollection<double> values, double p)
     {
         if (values.Count == 0) return double.NaN;

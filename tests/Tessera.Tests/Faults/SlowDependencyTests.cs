@@ -32,27 +32,17 @@ public sealed class SlowDependencyTests
         await using var sms = new MisbehavingServer(MisbehavingServer.Mode.Hung);
         await using var webhook = new MisbehavingServer(MisbehavingServer.Mode.Trickle);
         var database = Path.Combine(Directory.CreateTempSubdirectory("tessera-faults-").FullName, "tessera.db");
-        await using var server = await TesseraInstance.StartAsync(DatabaseProvider.Sqlite, $"Data Source={database}", TimeProvider.System, new Dictionary<string, string?>
-        {
-            ["Email:From"] = "no-reply@example.com",
-            ["Email:Smtp:Host"] = "127.0.0.1",
-            ["Email:Smtp:Port"] = smtp.Port.ToString(),
-            ["Email:Smtp:UseTls"] = "false",
-            ["Email:Smtp:Timeout"] = "00:00:02",
-            ["Sms:Twilio:BaseUrl"] = $"http://127.0.0.1:{sms.Port}",
-            ["Sms:Twilio:AccountSid"] = FakeTwilio.AccountSid,
-            ["Sms:Twilio:AuthToken"] = FakeTwilio.AuthToken,
-            ["Sms:Twilio:From"] = FakeTwilio.From,
-            ["Sms:Twilio:Timeout"] = "00:00:02",
-            ["Delivery:PollInterval"] = "00:00:00.200",
-            // Retries well after the measurement: each message is attempted once here, then waits.
-            ["Delivery:RetryBaseDelay"] = "00:01:00",
-            ["Webhooks:RetryBaseDelay"] = "00:01:00",
-            ["Webhooks:PollInterval"] = "00:00:00.200",
-            ["Webhooks:Timeout"] = "00:00:02",
-            ["Webhooks:LockDuration"] = "00:00:05",
-            ["Webhooks:AllowPrivateTargets"] = "true",
-        });
+        var settings = FaultSuite.DispatcherSettings(smtp.Port);
+        settings["Email:Smtp:Timeout"] = "00:00:02";
+        settings["Sms:Twilio:BaseUrl"] = $"http://127.0.0.1:{sms.Port}";
+        settings["Sms:Twilio:AccountSid"] = FakeTwilio.AccountSid;
+        settings["Sms:Twilio:AuthToken"] = FakeTwilio.AuthToken;
+        settings["Sms:Twilio:From"] = FakeTwilio.From;
+        settings["Sms:Twilio:Timeout"] = "00:00:02";
+        // Retries well after the measurement: each message is attempted once here, then waits.
+        settings["Delivery:RetryBaseDelay"] = "00:01:00";
+        settings["Webhooks:RetryBaseDelay"] = "00:01:00";
+        await using var server = await TesseraInstance.StartAsync(DatabaseProvider.Sqlite, $"Data Source={database}", TimeProvider.System, settings);
         var (environment, secret, _) = await server.CreateEnvironmentAsync();
         var token = (await (await server.SendAsync(HttpMethod.Post, "/v1/users/sessions", secret, new { email = "verify@example.com" })).JsonAsync()).Str("token");
         Assert.Equal(HttpStatusCode.OK, (await server.SendAsync(HttpMethod.Get, "/v1/users/session", token)).StatusCode);

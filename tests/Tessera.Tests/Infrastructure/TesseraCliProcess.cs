@@ -38,6 +38,17 @@ public sealed class TesseraCliProcess(DatabaseProvider provider, string connecti
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// A new SQLite database in a directory of its own, set up by <c>tessera init</c> (a sandbox environment, an API key
+    /// and an email client); returns the file, its connection string and init's output.
+    /// </summary>
+    public static async Task<(string File, string ConnectionString, JsonElement Init)> InitFreshSqliteAsync(string prefix)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory(prefix).FullName, "tessera.db");
+        var connectionString = $"Data Source={file}";
+        return (file, connectionString, await new TesseraCliProcess(DatabaseProvider.Sqlite, connectionString).JsonAsync("init"));
+    }
+
     /// <summary>Runs with <c>--json</c>, asserts success and parses the output.</summary>
     public async Task<JsonElement> JsonAsync(params string[] args)
     {

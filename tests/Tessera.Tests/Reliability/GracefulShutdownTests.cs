@@ -23,10 +23,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     public async Task SigtermDrainsInFlightRequestsReleasesOutboxLeasesAndExitsZero()
     {
         var ct = TestContext.Current.CancellationToken;
-        var directory = Directory.CreateTempSubdirectory("tessera-shutdown-").FullName;
-        var file = Path.Combine(directory, "tessera.db");
-        var connectionString = $"Data Source={file}";
-        var init = await new TesseraCliProcess(DatabaseProvider.Sqlite, connectionString).JsonAsync("init");
+        var (file, connectionString, init) = await TesseraCliProcess.InitFreshSqliteAsync("tessera-shutdown-");
         var secret = init.GetProperty("apiKey").Str("secret");
 
         // An SMTP server that accepts and never greets: the outbox dispatcher stays mid-send, holding its lease.

@@ -22,10 +22,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryAcknowledgedSignUpSurvivesAKillDashNineAndTheDatabasePassesIntegrityCheck()
     {
-        var directory = Directory.CreateTempSubdirectory("tessera-crash-").FullName;
-        var file = Path.Combine(directory, "tessera.db");
-        var connectionString = $"Data Source={file}";
-        var init = await new TesseraCliProcess(DatabaseProvider.Sqlite, connectionString).JsonAsync("init");
+        var (file, connectionString, init) = await TesseraCliProcess.InitFreshSqliteAsync("tessera-crash-");
         var secret = init.GetProperty("apiKey").Str("secret");
 
         var rounds = FaultReport.Full ? 10 : 1;
