@@ -38,6 +38,7 @@ public static partial class Program
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
+            .AddTesseraSubscriptions()
             .AddTesseraHttp()
             .AddTesseraOpenApi()
             .AddTesseraMetrics();
@@ -65,6 +66,7 @@ public static partial class Program
         app.MapImportApi();
         app.MapStatementsApi();
         app.MapWebhooksApi();
+        app.MapSubscriptionsApi();
         return app;
     }
 
