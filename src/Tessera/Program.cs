@@ -1,6 +1,7 @@
 using Tessera;
 using Tessera.ApiKeys;
 using Tessera.Cli;
+using Tessera.Connectors;
 using Tessera.Data;
 using Tessera.DataApi;
 using Tessera.Health;
@@ -33,6 +34,7 @@ public static partial class Program
             .AddTesseraEnvironments()
             .AddTesseraApiKeys()
             .AddTesseraClients()
+            .AddTesseraConnectors()
             .AddTesseraSelfSigned()
             .AddTesseraAudit()
             .AddTesseraMaintenance()
@@ -65,6 +67,7 @@ public static partial class Program
         app.MapTesseraGraphQL();
         app.MapImportApi();
         app.MapStatementsApi();
+        app.MapConnectorApi();
         app.MapWebhooksApi();
         app.MapSubscriptionsApi();
         return app;
