@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds examples/react once (the official @quiltt/react SDK, unmodified) and drives it in Debian's headless Chromium
+# (no browser download) against a live Tessera: on SQLite, then on two instances sharing one PostgreSQL, the page's
+# HTTP going to the first and its WebSocket to the second. Screenshots of each step: compat/react-example/artifacts/.
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/../lib.sh"
+app_src="$here/../../examples/react"
+(cd "$here" && npm ci --silent --no-audit --no-fund)
+(cd "$app_src" && npm ci --silent --no-audit --no-fund)
+chromium_path="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+[ -n "$chromium_path" ] || { echo "chromium not found: apt-get install chromium" >&2; exit 1; }
+artifacts="$here/artifacts"
+rm -rf "$artifacts"; mkdir -p "$artifacts"
+
+# The SDK's domain is fixed when the app is built, so the port the test's proxy will listen on is chosen first:
+# the page is at localhost:PORT and the SDK's auth./api./cdn.localhost:PORT hosts reach Tessera through the proxy.
+proxy_port=$(free_port)
+app_dir="$tessera_work/react-app"
+(cd "$app_src" && QUILTT_API_DOMAIN="localhost:$proxy_port" npx vite build --outDir "$app_dir" --emptyOutDir --logLevel warn) \
+  || { echo "examples/react does not build" >&2; exit 1; }
+
+second_pid=""
+stop_second() { if [ -n "$second_pid" ]; then kill "$second_pid" 2>/dev/null || true; wait "$second_pid" 2>/dev/null || true; fi; second_pid=""; }
+trap 'stop_second; cleanup' EXIT
+
+drive() { # LABEL HTTP_BACKEND SOCKET_BACKEND
+  local cli; cli=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' dotnet "$tessera_bin/tessera.dll" "${tessera_config[@]}")
+  LABEL="$1" HTTP_BACKEND="$2" SOCKET_BACKEND="$3" APP_DIR="$app_dir" PROXY_PORT="$proxy_port" ARTIFACTS="$artifacts" \
+  CHROMIUM="$chromium_path" TESSERA_CLI="$cli" CLIENT_ID="$(init_field "['emailClient']['id']")" \
+  ENVIRONMENT_ID="$(init_field "['environment']['id']")" API_SECRET="$(init_field "['apiKey']['secret']")" \
+  CONNECTOR_ID="$(connector_id)" node "$here/react-example.mjs"
+}
+
+# The sandbox's connector: what QuilttButton opens.
+connector_id() { init_field "['emailClient']['id']"; }
+
+start_tessera sqlite
+drive sqlite "$TESSERA_URL" "$TESSERA_URL" || { echo "--- server log"; server_log; exit 1; }
+stop_tessera
+
+# Two instances on one PostgreSQL (same master key and database): the second is started like the first.
+start_tessera postgres
+second_port=$(free_port)
+second_log="$tessera_work/postgres/server-2.log"
+dotnet "$tessera_bin/tessera.dll" serve --urls "http://127.0.0.1:$second_port" "${tessera_config[@]}" >"$second_log" 2>&1 &
+second_pid=$!
+for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$second_port/healthz" >/dev/null && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$second_port/healthz" >/dev/null || { echo "second instance did not start:" >&2; tail -n 50 "$second_log" >&2; exit 1; }
+drive postgres-two-instances "$TESSERA_URL" "http://127.0.0.1:$second_port" \
+  || { echo "--- server log (HTTP instance)"; server_log; echo "--- server log (WebSocket instance)"; tail -n 50 "$second_log"; exit 1; }
+
+# A set of screenshots for docs/: `COPY_SCREENSHOTS=1 bash compat/react-example/run.sh` refreshes docs/images/react-example/.
+if [ "${COPY_SCREENSHOTS:-}" = 1 ]; then
+  rm -rf "$here/../../docs/images/react-example"; cp -r "$artifacts/postgres-two-instances" "$here/../../docs/images/react-example"
+fi
+echo "screenshots: $artifacts"
