@@ -180,6 +180,14 @@ public sealed class GraphQLService
             return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors([QueryCost.TooCostly(cost, Options.MaxCost)]));
         }
 
+        // A subscription is a stream of results: it runs through Subscribe, over a transport that can carry one.
+        if (SubscriptionExecutor.SelectOperation(prepared.Document, request.OperationName, out _) is { Operation: OperationType.Subscription } subscription)
+        {
+            return new ValueTask<ExecutionResult>(ExecutionResult.FromErrors([new GraphQLError(
+                "Subscription operations are not executed over this transport: subscribe over the WebSocket endpoint.",
+                GraphQLError.LocationsOf([subscription]), extensions: new Dictionary<string, object?> { ["code"] = "SUBSCRIPTION_NOT_SUPPORTED_HERE" })]));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         return ExecutionEngine.ExecuteAsync(new ExecutionRequest
         {
@@ -192,6 +200,38 @@ public sealed class GraphQLService
             UserContext = request.UserContext,
             Services = request.Services,
         }, prepared.Document, cancellationToken, prepared.Plan);
+    }
+
+    /// <summary>
+    /// Subscribe (spec 6.2.3.1) without the source stream: prepares the document as <see cref="ExecuteAsync"/> does
+    /// (cache, validation, limits, cost), then selects a subscription operation, coerces its variables and its one root
+    /// field's arguments. The host creates the event stream from <see cref="SubscriptionOperation.FieldName"/> and
+    /// <see cref="SubscriptionOperation.Arguments"/>, and runs <see cref="ExecuteEventAsync"/> for each event.
+    /// </summary>
+    public SubscribeResult Subscribe(GraphQLRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Query is null) return new SubscribeResult(null, [new GraphQLError("Must provide query string.")]);
+        var prepared = Prepare(request.Query);
+        if (prepared.Document is null) return new SubscribeResult(null, prepared.Errors);
+        // The cost of one event's result: the same budget as a query's.
+        if (Options.MaxCost > 0 && _cost.Of(prepared.Document, request) is var cost && cost > Options.MaxCost)
+        {
+            return new SubscribeResult(null, [QueryCost.TooCostly(cost, Options.MaxCost)]);
+        }
+
+        return SubscriptionExecutor.Subscribe(Schema, prepared.Document, request.OperationName, request.Variables, request.VariablesJson);
+    }
+
+    /// <summary>
+    /// MapSourceToResponseEvent (spec 6.2.3.2): the subscription's selection set executed with the event as the root
+    /// value. Resolver errors land in the result's errors, as for a query.
+    /// </summary>
+    public ValueTask<ExecutionResult> ExecuteEventAsync(SubscriptionOperation subscription, object? payload, object? userContext = null,
+        IServiceProvider? services = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return SubscriptionExecutor.ExecuteEventAsync(Schema, subscription, payload, userContext, services, cancellationToken);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Tessera;
 using Tessera.ApiKeys;
 using Tessera.Cli;
+using Tessera.Connectors;
 using Tessera.Data;
 using Tessera.DataApi;
 using Tessera.Health;
@@ -33,11 +34,13 @@ public static partial class Program
             .AddTesseraEnvironments()
             .AddTesseraApiKeys()
             .AddTesseraClients()
+            .AddTesseraConnectors()
             .AddTesseraSelfSigned()
             .AddTesseraAudit()
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
             .AddTesseraWebhooks()
+            .AddTesseraSubscriptions()
             .AddTesseraHttp()
             .AddTesseraOpenApi()
             .AddTesseraMetrics();
@@ -64,7 +67,9 @@ public static partial class Program
         app.MapTesseraGraphQL();
         app.MapImportApi();
         app.MapStatementsApi();
+        app.MapConnectorApi();
         app.MapWebhooksApi();
+        app.MapSubscriptionsApi();
         return app;
     }
 

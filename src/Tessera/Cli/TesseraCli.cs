@@ -31,7 +31,7 @@ public static class TesseraCli
     {
         var root = new RootCommand("Tessera: sessions and passwordless authentication for fintech apps.")
         {
-            Serve(), Init(), Migrate(), EnvironmentCommands.Environments(), ApiKeyCommands.ApiKeys(), ClientCommands.Clients(),
+            Serve(), Init(), Migrate(), EnvironmentCommands.Environments(), ApiKeyCommands.ApiKeys(), ClientCommands.Clients(), Connectors.ConnectorCommands.Connectors(),
             ProfileCommands.Profiles(), SigningSecretCommands.SigningSecrets(), AuditCommands.Audit(), OutboxCommands.Outbox(),
             GraphQLCommands.Schema(), ImportCommands.Import(), ImportCommands.MockBank(), WebhookCommands.Webhooks(),
             BackupCommands.Backup(), BackupCommands.Restore(),

@@ -15,10 +15,15 @@ public static class GraphQLErrorMasking
     public const string Message = "Internal server error. Try again later; if it persists, report the errorId.";
 
     /// <summary>The result as the client may see it: unexpected errors masked (the same instance when there are none).</summary>
-    public static ExecutionResult Mask(ExecutionResult result, HttpContext http)
+    public static ExecutionResult Mask(ExecutionResult result, HttpContext http) =>
+        result.Errors is not { } errors || !errors.Any(IsUnexpected)
+            ? result
+            : Mask(result, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.GraphQL"));
+
+    /// <summary>As <see cref="Mask(ExecutionResult, HttpContext)"/>, outside a request (a subscription's event).</summary>
+    public static ExecutionResult Mask(ExecutionResult result, ILogger logger)
     {
         if (result.Errors is not { } errors || !errors.Any(IsUnexpected)) return result;
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tessera.GraphQL");
         var masked = new List<GraphQLError>(errors.Count);
         foreach (var error in errors)
         {

@@ -6,6 +6,7 @@ using Tessera.GraphQL;
 using Tessera.GraphQL.Execution;
 using Tessera.GraphQL.Types;
 using Tessera.Profiles;
+using Tessera.Subscriptions;
 
 namespace Tessera.DataApi;
 
@@ -49,12 +50,7 @@ public static class TesseraGraphQLSchema
         .Scalar(CommonScalars.CreateJson())
 
         // ---- Query ----
-        .BindAsync("Query", "profile", async ctx =>
-        {
-            var caller = Caller(ctx);
-            return await caller.WithDbAsync(db => CallerProfile.For(db)(db, caller.EnvironmentId, caller.ProfileId))
-                ?? throw new GraphQLError("The profile no longer exists.");
-        })
+        .BindAsync("Query", "profile", async ctx => await FindProfileAsync(ctx) ?? throw new GraphQLError("The profile no longer exists."))
         .BindAsync("Query", "connections", ctx =>
         {
             var caller = Caller(ctx);
@@ -203,6 +199,7 @@ public static class TesseraGraphQLSchema
         // ---- Investments and statements: their own files ----
         .BindInvestments()
         .BindStatements()
+        .BindSubscriptions()
         .Build();
 
     // One resolver for a field and its deprecated older name, so the two cannot drift.
@@ -223,6 +220,13 @@ public static class TesseraGraphQLSchema
     }
 
     /// <summary>A record of the caller's profile by id, or null (another profile's id answers null too).</summary>
+    /// <summary>The caller's profile, or null when it was deleted.</summary>
+    internal static Task<Profile?> FindProfileAsync(ResolveFieldContext ctx)
+    {
+        var caller = Caller(ctx);
+        return caller.WithDbAsync(db => CallerProfile.For(db)(db, caller.EnvironmentId, caller.ProfileId));
+    }
+
     internal static Task<T?> FindAsync<T>(ResolveFieldContext ctx, string id, bool tracked = false) where T : class
     {
         var caller = Caller(ctx);

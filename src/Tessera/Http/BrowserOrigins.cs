@@ -4,7 +4,7 @@ using Tessera.Environments;
 namespace Tessera.Http;
 
 /// <summary>
-/// CORS for the endpoints browsers call (passwordless, session, GraphQL). Preflights are answered for any origin:
+/// CORS for the endpoints browsers call (passwordless, session, GraphQL, the SDK's connector search). Preflights are answered for any origin:
 /// they carry no credential and the client id is only in the body. The actual passwordless request then checks the
 /// origin against its client (any origin in sandbox); session endpoints are guarded by the bearer token itself,
 /// which a cross-site page cannot read or forge (no cookies are used).
@@ -39,13 +39,19 @@ public static class BrowserOrigins
     });
 
     private static bool IsBrowserPath(PathString path) =>
-        path.StartsWithSegments("/v1/users/session") || path.StartsWithSegments("/v1/graphql");
+        path.StartsWithSegments("/v1/users/session") || path.StartsWithSegments("/v1/graphql") || path.StartsWithSegments("/v1/sdk");
 
     /// <summary>Whether a passwordless request from this origin may use the client.</summary>
     public static bool IsAllowed(HttpContext http, Client client, TesseraEnvironment environment)
     {
         var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length == 0 || environment.Mode == EnvironmentMode.Sandbox) return true;
+        return origin.Length == 0 || IsAllowedOrigin(origin, client, environment);
+    }
+
+    /// <summary>Whether a page of this origin may use the client (passwordless requests, an embedded Connector).</summary>
+    public static bool IsAllowedOrigin(string origin, Client client, TesseraEnvironment environment)
+    {
+        if (environment.Mode == EnvironmentMode.Sandbox) return true;
         if (string.IsNullOrWhiteSpace(client.AllowedOrigins)) return false;
         foreach (var allowed in client.AllowedOrigins.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -68,7 +68,15 @@ public static class TesseraTelemetry
         if (signals.Traces)
             telemetry.WithTracing(tracing => tracing
                 .AddSource(SourceName)
-                .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsUntraced(http.Request.Path))
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.Filter = http => !IsUntraced(http.Request.Path);
+                    // The subscription socket carries its session token in the query string: never in a span.
+                    options.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Path.StartsWithSegments(Subscriptions.SubscriptionsApi.Path)) activity.SetTag("url.query", null);
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddOtlpExporter());

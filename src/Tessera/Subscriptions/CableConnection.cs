@@ -1,0 +1,361 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Tessera.Data;
+using Tessera.DataApi;
+using Tessera.GraphQL;
+using Tessera.GraphQL.Execution;
+using Tessera.Sessions;
+
+namespace Tessera.Subscriptions;
+
+/// <summary>
+/// One ActionCable connection (protocol <c>actioncable-v1-json</c>, as <c>@rails/actioncable</c> and the Quiltt SDK's
+/// link speak it): welcome, a ping every <see cref="SubscriptionOptions.PingInterval"/>, <c>subscribe</c> to
+/// <c>GraphQLChannel</c> (confirmed or rejected), <c>message</c> with action <c>execute</c> (a GraphQL subscription
+/// per channel), <c>unsubscribe</c>, and <c>disconnect</c> when the token stops being valid. One writer sends
+/// everything, in order; events are executed one after the other, each as the profile, in its own scope.
+/// </summary>
+public sealed class CableConnection
+{
+    public const string Subprotocol = "actioncable-v1-json";
+    public const string ChannelName = "GraphQLChannel";
+
+    private readonly WebSocket _socket;
+    private readonly string _token;
+    private readonly SessionTokenVerifier _verifier;
+    private readonly GraphQLService _graphql;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly SubscriptionOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SubscriptionEvent> _events;
+    private readonly Dictionary<string, SubscriptionOperation?> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _channelsLock = new();
+    private readonly CancellationTokenSource _closing = new();
+    private double _commandTokens;
+    private long _commandsAt;
+    private int _disconnecting;
+
+    public CableConnection(WebSocket socket, string token, SessionClaims claims, SessionTokenVerifier verifier, GraphQLService graphql,
+        IServiceScopeFactory scopes, SubscriptionOptions options, TimeProvider clock, ILogger logger)
+    {
+        _socket = socket;
+        _token = token;
+        Claims = claims;
+        _verifier = verifier;
+        _graphql = graphql;
+        _scopes = scopes;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _events = Channel.CreateBounded<SubscriptionEvent>(new BoundedChannelOptions(options.SendQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        _commandTokens = options.CommandBurst;
+        _commandsAt = clock.GetTimestamp();
+    }
+
+    public SessionClaims Claims { get; }
+    public string EnvironmentId => Claims.EnvironmentId;
+    public string ProfileId => Claims.ProfileId;
+
+    /// <summary>Why the socket is being closed, once it is (tests read it).</summary>
+    internal string? DisconnectReason { get; private set; }
+
+    // ---- Messages the server sends ----
+
+    internal static byte[] Welcome() => """{"type":"welcome"}"""u8.ToArray();
+
+    internal static byte[] Disconnect(string reason, bool reconnect) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { type = "disconnect", reason, reconnect });
+
+    private byte[] Ping() => JsonSerializer.SerializeToUtf8Bytes(new { type = "ping", message = _clock.GetUtcNow().ToUnixTimeSeconds() });
+
+    private static byte[] Typed(string identifier, string type) => JsonSerializer.SerializeToUtf8Bytes(new { identifier, type });
+
+    /// <summary><c>{"identifier":…,"message":{"result":{…},"more":…}}</c>, as graphql-ruby's channel transmits.</summary>
+    private static byte[] Result(string identifier, ExecutionResult result, bool more)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("identifier", identifier);
+            writer.WritePropertyName("message");
+            writer.WriteStartObject();
+            writer.WritePropertyName("result");
+            result.WriteTo(writer);
+            writer.WriteBoolean("more", more);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    // ---- Lifetime ----
+
+    /// <summary>Runs the connection until the client leaves, the token ends, or a bound is broken.</summary>
+    public async Task RunAsync(CancellationToken requestAborted)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
+        var stop = linked.Token;
+        Send(Welcome());
+        var sender = SendLoopAsync(requestAborted);
+        var pings = PingLoopAsync(stop);
+        var events = EventLoopAsync(stop);
+        // The socket's life ends with its token's, even between pings.
+        var untilExpiry = DateTimeOffset.FromUnixTimeSeconds(Claims.ExpiresAt) - _clock.GetUtcNow();
+        await using var expiry = _clock.CreateTimer(_ => RecheckToken(), null, untilExpiry < TimeSpan.Zero ? TimeSpan.Zero : untilExpiry, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await ReceiveLoopAsync(stop);
+        }
+        catch (OperationCanceledException) { }
+        catch (WebSocketException) { }
+        finally
+        {
+            _closing.Cancel();
+            _outbox.Writer.TryComplete();
+            _events.Writer.TryComplete();
+            try { await Task.WhenAll(pings, events); } catch (OperationCanceledException) { }
+            try { await sender; } catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+        }
+    }
+
+    /// <summary>Sends the disconnect message, then closes: the client's link reads the reason and whether to reconnect.</summary>
+    public void Close(string reason, bool reconnect, WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure)
+    {
+        if (Interlocked.Exchange(ref _disconnecting, 1) == 1) return;
+        DisconnectReason = reason;
+        Send(Disconnect(reason, reconnect));
+        _closeStatus = status;
+        _outbox.Writer.TryComplete();
+    }
+
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+
+    private void Send(byte[] message) => _outbox.Writer.TryWrite(message);
+
+    private async Task SendLoopAsync(CancellationToken aborted)
+    {
+        await foreach (var message in _outbox.Reader.ReadAllAsync(aborted))
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, aborted);
+        // The outbox completes on Close (after the disconnect message) or when the client left.
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _clock);
+            try { await _socket.CloseOutputAsync(_closeStatus, null, timeout.Token); }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+        }
+        _closing.Cancel();
+    }
+
+    private async Task PingLoopAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(_options.PingInterval, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                // Each beat also asks the verifier again: expiry, revocation, a retired key.
+                if (!RecheckToken()) return;
+                Send(Ping());
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Verifies the token again, from memory, by the same verifier as every HTTP request; closes the socket
+    /// (<c>unauthorized</c>, no reconnect) when it is no longer valid. True while it is.
+    /// </summary>
+    public bool RecheckToken()
+    {
+        if (Volatile.Read(ref _disconnecting) == 1) return false;
+        var check = _verifier.TryVerify(_token, out var verification);
+        if (check == TokenCheck.NotCached)
+        {
+            // Its key left the cache: verify with a load, and close if that refuses it.
+            _ = Task.Run(async () =>
+            {
+                var loaded = await _verifier.VerifyAsync(_token);
+                if (!loaded.IsValid) Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
+            });
+            return true;
+        }
+        if (verification.IsValid) return true;
+        Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
+        return false;
+    }
+
+    // ---- Events ----
+
+    /// <summary>An event of this socket's profile; a socket too far behind is closed (its client reconnects).</summary>
+    public void Offer(SubscriptionEvent evt)
+    {
+        if (!_events.Writer.TryWrite(evt) && Volatile.Read(ref _disconnecting) == 0)
+            Close("server_restart", reconnect: true);
+    }
+
+    private async Task EventLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var evt in _events.Reader.ReadAllAsync(stop))
+            {
+                // Never a byte of data to a token revoked since it was last checked.
+                if (!RecheckToken()) return;
+                KeyValuePair<string, SubscriptionOperation?>[] channels;
+                lock (_channelsLock) channels = _channels.ToArray();
+                foreach (var (identifier, operation) in channels)
+                {
+                    if (operation is null || !SubscriptionEvents.Matches(operation.FieldName, operation.Arguments, evt)) continue;
+                    var result = await ExecuteAsync(operation, evt, stop);
+                    Send(Result(identifier, result, more: true));
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task<ExecutionResult> ExecuteAsync(SubscriptionOperation operation, SubscriptionEvent evt, CancellationToken stop)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        await using var caller = new GraphQLCaller(EnvironmentId, ProfileId, scope.ServiceProvider.GetRequiredService<TesseraDbContext>());
+        var result = await _graphql.ExecuteEventAsync(operation, evt, caller, scope.ServiceProvider, stop);
+        return GraphQLErrorMasking.Mask(result, _logger);
+    }
+
+    // ---- Commands ----
+
+    private async Task ReceiveLoopAsync(CancellationToken stop)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult received;
+                do
+                {
+                    if (length > _options.MaxMessageBytes)
+                    {
+                        Close("invalid_request", reconnect: false, WebSocketCloseStatus.MessageTooBig);
+                        return;
+                    }
+                    received = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes + 1) - length), stop);
+                    if (received.MessageType == WebSocketMessageType.Close) return;
+                    length += received.Count;
+                } while (!received.EndOfMessage);
+                if (length > _options.MaxMessageBytes)
+                {
+                    Close("invalid_request", reconnect: false, WebSocketCloseStatus.MessageTooBig);
+                    return;
+                }
+                var now = _clock.GetTimestamp();
+                if (!CableLimits.TakeCommand(ref _commandTokens, ref _commandsAt, now, _clock.TimestampFrequency, _options))
+                {
+                    Close("invalid_request", reconnect: false, WebSocketCloseStatus.PolicyViolation);
+                    return;
+                }
+                if (received.MessageType != WebSocketMessageType.Text) continue;
+                Handle(buffer.AsSpan(0, length));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One command. Malformed ones are ignored, as ActionCable's server does (they still count against the rate).</summary>
+    private void Handle(ReadOnlySpan<byte> message)
+    {
+        string? command, identifier, data = null;
+        try
+        {
+            var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 16 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return;
+            command = root.TryGetProperty("command", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            identifier = root.TryGetProperty("identifier", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+            if (root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String) data = d.GetString();
+        }
+        catch (JsonException) { return; }
+        if (command is null || identifier is null) return;
+        switch (command)
+        {
+            case "subscribe": Subscribe(identifier); break;
+            case "unsubscribe":
+                lock (_channelsLock) _channels.Remove(identifier);
+                break;
+            case "message" when data is not null: Perform(identifier, data); break;
+        }
+    }
+
+    private void Subscribe(string identifier)
+    {
+        if (!IsGraphQLChannel(identifier)) { Send(Typed(identifier, "reject_subscription")); return; }
+        lock (_channelsLock)
+        {
+            // A repeated subscribe (the client's guarantor retries until confirmed) is confirmed again, not counted twice.
+            if (!_channels.ContainsKey(identifier))
+            {
+                if (!CableLimits.MaySubscribe(_channels.Count, _options)) { Send(Typed(identifier, "reject_subscription")); return; }
+                _channels[identifier] = null;
+            }
+        }
+        Send(Typed(identifier, "confirm_subscription"));
+    }
+
+    private static bool IsGraphQLChannel(string identifier)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(identifier, new JsonDocumentOptions { MaxDepth = 8 });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("channel", out var channel) && channel.ValueKind == JsonValueKind.String
+                && channel.ValueEquals(ChannelName);
+        }
+        catch (JsonException) { return false; }
+    }
+
+    /// <summary><c>execute</c>: starts (or replaces) the channel's GraphQL subscription, answering like graphql-ruby.</summary>
+    private void Perform(string identifier, string data)
+    {
+        lock (_channelsLock) if (!_channels.ContainsKey(identifier)) return; // not subscribed: nothing to answer to
+        GraphQLRequest request;
+        try
+        {
+            using var document = JsonDocument.Parse(data, new JsonDocumentOptions { MaxDepth = 64 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("action", out var action) || !action.ValueEquals("execute")) return;
+            var query = root.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
+            var operationName = root.TryGetProperty("operationName", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            JsonElement? variables = root.TryGetProperty("variables", out var v) && v.ValueKind == JsonValueKind.Object ? v.Clone() : null;
+            request = new GraphQLRequest { Query = query, OperationName = operationName, VariablesJson = variables };
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        var subscribed = _graphql.Subscribe(request);
+        if (subscribed.Operation is null)
+        {
+            // Not a subscription that can run: its errors, and no more results on this channel.
+            Send(Result(identifier, ExecutionResult.FromErrors(subscribed.Errors), more: false));
+            return;
+        }
+        lock (_channelsLock)
+        {
+            if (!_channels.ContainsKey(identifier)) return;
+            _channels[identifier] = subscribed.Operation;
+        }
+        // graphql-ruby's first answer to a subscription: no data yet, more to come (the link passes nothing on).
+        Send(Result(identifier, new ExecutionResult(null, true, null), more: true));
+    }
+}
