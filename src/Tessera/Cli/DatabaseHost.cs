@@ -37,6 +37,7 @@ internal static class DatabaseHost
             .AddTesseraEnvironments()
             .AddTesseraApiKeys()
             .AddTesseraClients()
+            .AddTesseraConnectors()
             .AddTesseraSelfSigned()
             .AddTesseraProfiles()
             .AddTesseraDelivery()
