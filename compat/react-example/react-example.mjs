@@ -129,22 +129,50 @@ try {
 
   // 2. The live link: the SDK's ActionCable consumer subscribes both documents (on the socket instance).
   const confirmed = () => frames.filter(f => f.message.type === 'confirm_subscription').length
-  await until('both subscriptions confirmed over the WebSocket', () => confirmed() >= 2)
+  await until('the three subscriptions confirmed over the WebSocket', () => confirmed() >= 3)
   check(proxy.stats.upgrades.length > 0 && proxy.stats.upgrades.every(u => u.host === `api.localhost:${port}` && u.path === '/websockets' && u.backend === socketBackend),
     `the SDK opened its WebSocket at api.localhost:${port}/websockets, answered by ${twoInstances ? 'the second instance' : 'the instance'}`)
-  check(await page.$eval('[data-testid=live]', e => e.dataset.state) === 'listening', 'both subscriptions are live, with no error on the page')
+  check(await page.$eval('[data-testid=live]', e => e.dataset.state) === 'listening', 'the three subscriptions are live, with no error on the page')
   await shot('signed-in')
+
+  // Another profile of the same environment, signed in to the app in another browser context with its own socket:
+  // the first profile's events must not reach it.
+  const otherEmail = `react-other-${label}-${Date.now()}@example.com`
+  const issued = await fetch(`${httpBackend}/v1/users/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiSecret}` },
+    body: JSON.stringify({ email: otherEmail }),
+  })
+  const otherToken = (await issued.json()).token
+  const otherContext = await browser.createBrowserContext()
+  const other = await otherContext.newPage()
+  await other.setViewport({ width: 1100, height: 820 })
+  await other.evaluateOnNewDocument(token => localStorage.setItem('quiltt.session', JSON.stringify(token)), otherToken)
+  const otherFrames = []
+  const otherCdp = await other.createCDPSession()
+  await otherCdp.send('Network.enable')
+  otherCdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    try { otherFrames.push(JSON.parse(response.payloadData)) } catch { /* not JSON */ }
+  })
+  await other.goto(`http://localhost:${port}/?clientId=${encodeURIComponent(clientId)}&connectorId=${encodeURIComponent(connectorId)}`, { waitUntil: 'load', timeout })
+  await other.waitForFunction(expected => document.querySelector('[data-testid=email]')?.textContent === expected, { timeout }, otherEmail)
+  await until("the other profile's three subscriptions confirmed", () => otherFrames.filter(f => f.type === 'confirm_subscription').length >= 3)
 
   // 3. Connect the mock bank through QuilttButton. Nothing below reloads or refetches but a subscription event.
   await page.evaluate(() => { window.__sameDocument = true })
   const framesBeforeConnect = frames.length
   await page.click('button ::-p-text(Connect a bank)')
-  await connectMockBank(page, shot)
+  const institution = await connectMockBank(page, shot)
+  // connector.js closes its modal on exited.successful; the app shows what onExitSuccess was given.
+  await page.waitForSelector('[data-testid=connector-result]', { timeout })
+  const exited = await text('[data-testid=connector-result]')
 
   await page.waitForSelector('table[data-testid=accounts] tr[data-account-id]', { timeout })
   check(await page.evaluate(() => window.__sameDocument === true), 'the accounts appeared without a reload')
-  const pushed = frames.slice(framesBeforeConnect).filter(f => f.message.message?.result?.data?.connectionCreated || f.message.message?.result?.data?.accountVerified)
-  check(pushed.length > 0, `a subscription result arrived over the WebSocket (${pushed.map(f => Object.keys(f.message.message.result.data)[0]).join(', ')})`)
+  const pushed = frames.slice(framesBeforeConnect).filter(f => f.message.message?.result?.data)
+  const pushedFields = [...new Set(pushed.map(f => Object.keys(f.message.message.result.data)[0]))].sort()
+  check(pushedFields.includes('connectionCreated') && pushedFields.includes('connectionSynced'),
+    `subscription results arrived over the WebSocket after connecting (${pushedFields.join(', ')})`)
   await page.waitForSelector('table[data-testid=transactions] tr[data-transaction-id]', { timeout })
 
   // 4. The page agrees with the API.
@@ -155,11 +183,37 @@ try {
   const shownTransactions = await page.$$eval('tr[data-transaction-id]', rows => rows.map(r => r.dataset.transactionId))
   check(shownTransactions.length > 0 && JSON.stringify(shownTransactions) === JSON.stringify(after.transactions.nodes.map(t => t.id)),
     `the page lists the profile's ${shownTransactions.length} newest transactions, as the API returns them`)
-  const pushedIds = pushed.map(f => Object.values(f.message.message.result.data)[0]?.id)
-  check(pushedIds.some(id => id === after.connections[0].id || after.accounts.some(a => a.id === id)), 'the pushed event names the new connection or one of its accounts')
-  await shot('accounts')
-  await page.$eval('table[data-testid=transactions]', element => element.scrollIntoView())
-  await shot('transactions')
+  const created = pushed.find(f => f.message.message.result.data.connectionCreated)
+  check(created.message.message.result.data.connectionCreated.connection?.id === after.connections[0].id,
+    'the pushed connectionCreated names the connection the API shows')
+  for (const f of pushed.filter(f => f.message.message.result.data.accountVerified)) {
+    const id = f.message.message.result.data.accountVerified.account?.id
+    if (!after.accounts.some(a => a.id === id)) throw new Error(`accountVerified named ${id}, not one of the profile's accounts`)
+  }
+  check(exited.includes(after.connections[0].id), `QuilttButton's onExitSuccess was given the new connection's id (${exited})`)
+  const shownInstitutions = await page.$$eval('tr[data-account-id] td:nth-child(2)', cells => cells.map(c => c.textContent))
+  check(shownInstitutions.every(name => name === institution), `every account shown is at ${institution}, the institution picked in the Connector`)
+  await shot('accounts-and-transactions')
+
+  // 5. Isolation: the other profile now gets a connection of its own (the mock bank, over the API). Its socket
+  // receives that event; anything of the first profile's would have come before it, events being sent in log order.
+  const otherMock = await api(otherToken, 'mutation { connectorMockInitialize { success } }')
+  check(otherMock.connectorMockInitialize.success, "the other profile's mock bank is created over the API")
+  const otherResults = () => otherFrames.filter(f => f.message?.result?.data)
+  await until("the other profile's own connectionCreated", () => otherResults().some(f => f.message.result.data.connectionCreated))
+  const otherSees = await api(otherToken, '{ connections { id } accounts { id } }')
+  const leaked = otherResults().filter(f => {
+    const payload = Object.values(f.message.result.data)[0]
+    const id = payload?.connection?.id ?? payload?.account?.id
+    return !otherSees.connections.some(c => c.id === id) && !otherSees.accounts.some(a => a.id === id)
+  })
+  check(leaked.length === 0, `the other profile's socket received only its own events (${otherResults().length}), none of the first profile's`)
+  await other.waitForSelector('table[data-testid=accounts] tr[data-account-id]', { timeout })
+  const otherShown = await other.$$eval('tr[data-account-id]', rows => rows.map(r => r.dataset.accountId))
+  check(otherShown.length > 0 && otherShown.every(id => !after.accounts.some(a => a.id === id)),
+    "the other profile's page lists its own accounts, none of the first profile's")
+  await otherContext.close()
+
 
   check(problems.length === 0, `no page errors and no request beyond loopback${problems.length ? `: ${problems.join('; ')}` : ''}`)
   console.log(`${passed} checks passed [${label}]; screenshots in ${artifacts}`)
@@ -177,7 +231,17 @@ try {
   await proxy.close()
 }
 
-// The Connector's own page, as Tessera serves it for QuilttButton: pick the mock institution and connect.
+// The Connector as QuilttButton opens it: connector.js (from cdn.localhost:PORT) frames Tessera's Connector page in a
+// modal; the user picks an institution there. Returns the institution's name as the page showed it.
 async function connectMockBank(page, shot) {
-  throw new Error('connector step not written yet')
+  const frameElement = await page.waitForSelector(`iframe[data-quiltt-connector="${connectorId}"]`, { timeout })
+  const src = await frameElement.evaluate(element => element.src)
+  check(new URL(src).host === `cdn.localhost:${port}`, `QuilttButton opened the Connector page from cdn.localhost:${port} (the SDK's cdn host)`)
+  const frame = await frameElement.contentFrame()
+  const choice = await frame.waitForSelector('button[data-institution]', { timeout })
+  const institution = await choice.evaluate(element => element.textContent.trim())
+  check(institution.length > 0, `the Connector lists the sandbox's mock institutions (first: ${institution})`)
+  await shot('connector')
+  await choice.click()
+  return institution
 }

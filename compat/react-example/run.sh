@@ -31,8 +31,10 @@ drive() { # LABEL HTTP_BACKEND SOCKET_BACKEND
   CONNECTOR_ID="$(connector_id)" node "$here/react-example.mjs"
 }
 
-# The sandbox's connector: what QuilttButton opens.
-connector_id() { init_field "['emailClient']['id']"; }
+# A Connector for the sandbox's email client: the id QuilttButton opens.
+connector_id() {
+  tessera connectors create --client "$(init_field "['emailClient']['id']")" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
 
 start_tessera sqlite
 drive sqlite "$TESSERA_URL" "$TESSERA_URL" || { echo "--- server log"; server_log; exit 1; }

@@ -32,13 +32,17 @@ const dedupeQuilttChunks = {
 const domain = process.env.QUILTT_API_DOMAIN || 'localhost:5080'
 const insecure = process.env.QUILTT_API_INSECURE ?? String(/^localhost(:\d+)?$/.test(domain))
 
+const sdkSettings = {
+  'process.env.QUILTT_API_DOMAIN': JSON.stringify(domain),
+  'process.env.QUILTT_API_INSECURE': JSON.stringify(insecure),
+}
+
 export default defineConfig({
   plugins: [dedupeQuilttChunks, react()],
-  // The dev server pre-bundles dependencies with its own resolver: the SDK is left out of it so the plugin above applies.
-  optimizeDeps: { exclude: ['@quiltt/react'] },
+  // The dev server pre-bundles dependencies with its own bundler, which applies neither: both go there too.
+  optimizeDeps: { rolldownOptions: { plugins: [dedupeQuilttChunks], transform: { define: sdkSettings } } },
   define: {
-    'process.env.QUILTT_API_DOMAIN': JSON.stringify(domain),
-    'process.env.QUILTT_API_INSECURE': JSON.stringify(insecure),
+    ...sdkSettings,
     'import.meta.env.QUILTT_CLIENT_ID': JSON.stringify(process.env.QUILTT_CLIENT_ID ?? ''),
     'import.meta.env.QUILTT_CONNECTOR_ID': JSON.stringify(process.env.QUILTT_CONNECTOR_ID ?? ''),
   },

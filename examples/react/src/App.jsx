@@ -7,7 +7,7 @@ import {
   useSubscription,
 } from '@quiltt/react'
 import { initialSettings, rememberSettings } from './config.js'
-import { ACCOUNTS, ACCOUNT_VERIFIED, CONNECTION_CREATED, TRANSACTIONS } from './graphql.js'
+import { ACCOUNTS, ACCOUNT_VERIFIED, CONNECTION_CREATED, CONNECTION_SYNCED, TRANSACTIONS } from './graphql.js'
 
 export default function App() {
   const [settings, setSettings] = useState(initialSettings)
@@ -160,7 +160,7 @@ function SignIn() {
 const money = amount => amount == null ? '—' : amount.toLocaleString('en-US', { style: 'currency', currency: 'USD' })
 
 function Dashboard({ connectorId }) {
-  const { session, revokeSession } = useQuilttSession()
+  const { revokeSession } = useQuilttSession()
   const accounts = useQuery(ACCOUNTS)
   const transactions = useQuery(TRANSACTIONS)
   const [events, setEvents] = useState([])
@@ -170,7 +170,8 @@ function Dashboard({ connectorId }) {
   // exit callback deliberately refreshes nothing, so the page updating proves the live link works.
   const received = useCallback(
     name => ({ client, data }) => {
-      const record = data.data?.[name]
+      const payload = data.data?.[name]
+      const record = payload?.connection ?? payload?.account
       setEvents(list => [...list, { name, id: record?.id ?? '?' }])
       client.refetchQueries({ include: [ACCOUNTS, TRANSACTIONS] })
     },
@@ -178,7 +179,8 @@ function Dashboard({ connectorId }) {
   )
   const connectionCreated = useSubscription(CONNECTION_CREATED, { onData: received('connectionCreated') })
   const accountVerified = useSubscription(ACCOUNT_VERIFIED, { onData: received('accountVerified') })
-  const liveError = connectionCreated.error ?? accountVerified.error
+  const connectionSynced = useSubscription(CONNECTION_SYNCED, { onData: received('connectionSynced') })
+  const liveError = connectionCreated.error ?? accountVerified.error ?? connectionSynced.error
 
   const onExitSuccess = useCallback(metadata => setConnector(`Connected (connection ${metadata?.connectionId ?? '?'}).`), [])
   const onExitAbort = useCallback(() => setConnector('The Connector was closed.'), [])
@@ -207,9 +209,8 @@ function Dashboard({ connectorId }) {
         </div>
         {connector && <p data-testid="connector-result">{connector}</p>}
         <ul data-testid="events">
-          {events.map((event, index) => <li key={index} data-event={event.name}>{event.name} {event.id}</li>)}
+          {events.map((event, index) => <li key={index} data-event={event.name} data-record-id={event.id}>{event.name} {event.id}</li>)}
         </ul>
-        <small hidden data-testid="session-expires">{session?.expiration}</small>
       </section>
 
       <section className="card">

@@ -24,16 +24,23 @@ export const TRANSACTIONS = gql`
   }
 `
 
-// Pushed over the SDK's ActionCable link (api.<domain>/websockets) when the Connector creates a connection and
-// when its accounts are verified; the app refetches its lists on each, and has no other refresh path.
+// Pushed over the SDK's ActionCable link (api.<domain>/websockets) when the Connector creates a connection, when its
+// accounts are verified and when its first sync ends; the app refetches its lists on each, and has no other
+// refresh path.
 export const CONNECTION_CREATED = gql`
   subscription ConnectionCreated {
-    connectionCreated { id status }
+    connectionCreated { connection { id status institution { name } } occurredAt }
   }
 `
 
 export const ACCOUNT_VERIFIED = gql`
   subscription AccountVerified {
-    accountVerified { id name }
+    accountVerified { account { id name } occurredAt }
+  }
+`
+
+export const CONNECTION_SYNCED = gql`
+  subscription ConnectionSynced {
+    connectionSynced { connection { id status } successful occurredAt }
   }
 `
