@@ -9,6 +9,7 @@ compat_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tessera_work="$(mktemp -d)"
 chmod 755 "$tessera_work"
 tessera_pid=""
+tessera_pid_2=""
 tessera_bin="${TESSERA_PREBUILT:-$tessera_work/bin}"
 postgres_dir=""
 
@@ -45,7 +46,8 @@ stop_postgres() {
 
 stop_tessera() {
   if [ -n "$tessera_pid" ]; then kill "$tessera_pid" 2>/dev/null || true; wait "$tessera_pid" 2>/dev/null || true; fi
-  tessera_pid=""
+  if [ -n "$tessera_pid_2" ]; then kill "$tessera_pid_2" 2>/dev/null || true; wait "$tessera_pid_2" 2>/dev/null || true; fi
+  tessera_pid=""; tessera_pid_2=""
 }
 cleanup() { stop_tessera; stop_postgres; rm -rf "$tessera_work"; }
 trap cleanup EXIT
@@ -89,3 +91,16 @@ start_tessera() {
 
 init_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)" <<<"$TESSERA_INIT"; }
 server_log() { tail -n 50 "$tessera_log"; }
+
+# A second instance on the database of the running one (PostgreSQL: instances behind one balancer), for suites that
+# check what crosses instances. Sets TESSERA_URL_2; stopped with the first.
+start_second_tessera() {
+  [ "$TESSERA_DB" = postgres ] || { echo "start_second_tessera: instances share PostgreSQL only" >&2; return 1; }
+  local port; port=$(free_port)
+  tessera_log_2="$tessera_work/$TESSERA_DB/server-2.log"
+  dotnet "$tessera_bin/tessera.dll" serve --urls "http://127.0.0.1:$port" "${tessera_config[@]}" >"$tessera_log_2" 2>&1 &
+  tessera_pid_2=$!
+  TESSERA_URL_2="http://127.0.0.1:$port"
+  for _ in $(seq 1 150); do curl -fs "$TESSERA_URL_2/healthz" >/dev/null && return 0; sleep 0.2; done
+  echo "The second Tessera did not start:" >&2; cat "$tessera_log_2" >&2; return 1
+}

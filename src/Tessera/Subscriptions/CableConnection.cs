@@ -147,6 +147,10 @@ public sealed class CableConnection
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _clock);
             try { await _socket.CloseOutputAsync(_closeStatus, null, timeout.Token); }
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException) { }
+            // The receive loop ends with the client's closing frame; cancelling it now would reset the connection
+            // under the client before it read ours. A client that never answers is cut off after a bound.
+            _closing.CancelAfter(TimeSpan.FromSeconds(5));
+            return;
         }
         _closing.Cancel();
     }

@@ -24,17 +24,26 @@ public sealed class TesseraInstance : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
 
-    private TesseraInstance(WebApplication app)
+    /// <summary>Where a listening instance (<c>listen: true</c>) takes connections; null for an in-memory one.</summary>
+    public Uri? BaseAddress { get; }
+
+    private TesseraInstance(WebApplication app, Uri? baseAddress)
     {
         _app = app;
-        Http = app.GetTestClient();
+        BaseAddress = baseAddress;
+        Http = baseAddress is null ? app.GetTestClient() : new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public static async Task<TesseraInstance> StartAsync(DatabaseProvider provider, string connectionString, TimeProvider clock, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="listen">
+    /// Kestrel on 127.0.0.1 and a free port instead of TestServer: for clients that need a real socket
+    /// (<see cref="System.Net.WebSockets.ClientWebSocket"/>). The test connection-IP header is then not honoured.
+    /// </param>
+    public static async Task<TesseraInstance> StartAsync(DatabaseProvider provider, string connectionString, TimeProvider clock, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool listen = false)
     {
         var builder = Program.CreateBuilder([]);
+        if (listen) builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
         // The request runs on the caller's async flow, so tests can follow it (e.g. counting its queries).
-        builder.WebHost.UseTestServer(o => o.PreserveExecutionContext = true);
+        else builder.WebHost.UseTestServer(o => o.PreserveExecutionContext = true);
         var configuration = new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),
@@ -54,7 +63,11 @@ public sealed class TesseraInstance : IAsyncDisposable
         services?.Invoke(builder.Services);
         var app = Program.BuildApp(builder);
         await app.StartAsync();
-        return new TesseraInstance(app);
+        var address = listen
+            ? new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First())
+            : null;
+        return new TesseraInstance(app, address);
     }
 
     /// <summary>Creates an environment and an API key for it, as the CLI would; returns the secret.</summary>

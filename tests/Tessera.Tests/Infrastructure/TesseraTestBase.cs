@@ -20,20 +20,23 @@ public abstract class TesseraTestBase(Backend backend, PostgresServer postgres) 
     protected Tessera.Data.DatabaseProvider Provider { get; private set; }
     private readonly List<TesseraInstance> _extra = [];
 
+    /// <summary>True to serve over a real loopback socket (Kestrel) instead of in memory, for WebSocket clients.</summary>
+    protected virtual bool Listen => false;
+
     /// <summary>Settings a suite needs beyond the defaults (e.g. smaller limits).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public async ValueTask InitializeAsync()
     {
         (Provider, ConnectionString) = await TestDatabases.CreateAsync(Backend, Postgres);
-        Server = await TesseraInstance.StartAsync(Provider, ConnectionString, Clock, Settings);
+        Server = await TesseraInstance.StartAsync(Provider, ConnectionString, Clock, Settings, listen: Listen);
         (Environment, ApiSecret, ApiKeyId) = await Server.CreateEnvironmentAsync();
     }
 
     /// <summary>Another server instance on the same database, as behind a load balancer.</summary>
     protected async Task<TesseraInstance> StartSecondInstanceAsync(TimeProvider? clock = null)
     {
-        var instance = await TesseraInstance.StartAsync(Provider, ConnectionString, clock ?? Clock, Settings);
+        var instance = await TesseraInstance.StartAsync(Provider, ConnectionString, clock ?? Clock, Settings, listen: Listen);
         _extra.Add(instance);
         return instance;
     }
