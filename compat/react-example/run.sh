@@ -5,8 +5,13 @@
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../lib.sh"
 app_src="$here/../../examples/react"
+# How long each part took, for the CI budget (the suite should stay well under two minutes).
+phase_start=$SECONDS
+phase() { echo "# $1: $((SECONDS - phase_start)) s"; phase_start=$SECONDS; }
 (cd "$here" && npm ci --silent --no-audit --no-fund)
 (cd "$app_src" && npm ci --silent --no-audit --no-fund)
+phase "npm ci (test and app)"
+
 chromium_path="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
 [ -n "$chromium_path" ] || { echo "chromium not found: apt-get install chromium" >&2; exit 1; }
 artifacts="$here/artifacts"
@@ -18,10 +23,6 @@ proxy_port=$(free_port)
 app_dir="$tessera_work/react-app"
 (cd "$app_src" && QUILTT_API_DOMAIN="localhost:$proxy_port" npx vite build --outDir "$app_dir" --emptyOutDir --logLevel warn) \
   || { echo "examples/react does not build" >&2; exit 1; }
-
-second_pid=""
-stop_second() { if [ -n "$second_pid" ]; then kill "$second_pid" 2>/dev/null || true; wait "$second_pid" 2>/dev/null || true; fi; second_pid=""; }
-trap 'stop_second; cleanup' EXIT
 
 drive() { # LABEL HTTP_BACKEND SOCKET_BACKEND
   local cli; cli=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' dotnet "$tessera_bin/tessera.dll" "${tessera_config[@]}")
@@ -36,20 +37,19 @@ connector_id() {
   tessera connectors create --client "$(init_field "['emailClient']['id']")" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 
+phase "app build"
+build_tessera
+phase "Tessera build"
 start_tessera sqlite
 drive sqlite "$TESSERA_URL" "$TESSERA_URL" || { echo "--- server log"; server_log; exit 1; }
-stop_tessera
+phase "SQLite: start and drive"
 
-# Two instances on one PostgreSQL (same master key and database): the second is started like the first.
+# Two instances on one PostgreSQL (same master key and database): HTTP to the first, the WebSocket to the second.
 start_tessera postgres
-second_port=$(free_port)
-second_log="$tessera_work/postgres/server-2.log"
-dotnet "$tessera_bin/tessera.dll" serve --urls "http://127.0.0.1:$second_port" "${tessera_config[@]}" >"$second_log" 2>&1 &
-second_pid=$!
-for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$second_port/healthz" >/dev/null && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$second_port/healthz" >/dev/null || { echo "second instance did not start:" >&2; tail -n 50 "$second_log" >&2; exit 1; }
-drive postgres-two-instances "$TESSERA_URL" "http://127.0.0.1:$second_port" \
-  || { echo "--- server log (HTTP instance)"; server_log; echo "--- server log (WebSocket instance)"; tail -n 50 "$second_log"; exit 1; }
+start_second_tessera
+drive postgres-two-instances "$TESSERA_URL" "$TESSERA_URL_2" \
+  || { echo "--- server log (HTTP instance)"; server_log; echo "--- server log (WebSocket instance)"; tail -n 50 "$tessera_log_2"; exit 1; }
+phase "PostgreSQL, two instances: start and drive"
 
 # A set of screenshots for docs/: `COPY_SCREENSHOTS=1 bash compat/react-example/run.sh` refreshes docs/images/react-example/.
 if [ "${COPY_SCREENSHOTS:-}" = 1 ]; then
