@@ -305,12 +305,11 @@ public sealed class CableConnection
         if (!IsGraphQLChannel(identifier)) { Send(Typed(identifier, "reject_subscription")); return; }
         lock (_channelsLock)
         {
-            // A repeated subscribe (the client's guarantor retries until confirmed) is confirmed again, not counted twice.
-            if (!_channels.ContainsKey(identifier))
-            {
-                if (!CableLimits.MaySubscribe(_channels.Count, _options)) { Send(Typed(identifier, "reject_subscription")); return; }
-                _channels[identifier] = null;
-            }
+            // Already subscribed: ignored, as ActionCable's server does. A second confirmation would make the client's
+            // link run its operation again.
+            if (_channels.ContainsKey(identifier)) return;
+            if (!CableLimits.MaySubscribe(_channels.Count, _options)) { Send(Typed(identifier, "reject_subscription")); return; }
+            _channels[identifier] = null;
         }
         Send(Typed(identifier, "confirm_subscription"));
     }

@@ -21,7 +21,7 @@ public sealed class OpenApiDocumentTests(PostgresServer postgres) : TesseraTestB
     private const string ReferencePath = "/docs";
 
     // POST/PUT/PATCH endpoints that read no body.
-    private static readonly string[] Bodiless = ["IntrospectApiKey", "IntrospectSessionToken", "ReplayWebhookDelivery"];
+    private static readonly string[] Bodiless = ["IntrospectApiKey", "IntrospectSessionToken", "ReplayWebhookDelivery", "ReconnectConnection"];
 
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
 

@@ -257,6 +257,17 @@ public abstract class SubscriptionsTests(Backend backend, PostgresServer postgre
     }
 
     [Fact]
+    public async Task ARepeatedSubscribeIsIgnoredAsActionCableDoes()
+    {
+        await using var cable = await CableClient.ConnectAsync(Base, (await SessionAsync()).Token);
+        await cable.ReceiveAsync();
+        var identifier = await cable.SubscribeAsync("a");
+        await cable.SendAsync(new { command = "subscribe", identifier });
+        // The next answer is the next channel's: the repeat got none, and did not count against the bound.
+        await cable.SubscribeAsync("b");
+    }
+
+    [Fact]
     public async Task AMessageOverTheSizeBoundClosesTheSocket()
     {
         await using var cable = await CableClient.ConnectAsync(Base, (await SessionAsync()).Token);
