@@ -28,10 +28,11 @@ const twoInstances = httpBackend !== socketBackend
 const timeout = 30_000
 let step = 0
 let passed = 0
+const started = Date.now()
 const check = (condition, message) => {
   if (!condition) throw new Error(message)
   passed++
-  console.log(`ok - [${label}] ${message}`)
+  console.log(`ok - [${label}] ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`)
 }
 
 // Bounded polling for what is not the page's (the outbox, the API): ends by itself after `timeout`.
@@ -127,7 +128,7 @@ try {
   check(before.profile.email === email && before.accounts.length === 0 && before.connections.length === 0,
     'the API says the signed-in profile is that email with no connection and no account, as the page shows')
 
-  // 2. The live link: the SDK's ActionCable consumer subscribes both documents (on the socket instance).
+  // 2. The live link: the SDK's ActionCable consumer subscribes the app's three documents (on the socket instance).
   const confirmed = () => frames.filter(f => f.message.type === 'confirm_subscription').length
   await until('the three subscriptions confirmed over the WebSocket', () => confirmed() >= 3)
   check(proxy.stats.upgrades.length > 0 && proxy.stats.upgrades.every(u => u.host === `api.localhost:${port}` && u.path === '/websockets' && u.backend === socketBackend),
