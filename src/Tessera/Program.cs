@@ -3,6 +3,7 @@ using Tessera.ApiKeys;
 using Tessera.Cli;
 using Tessera.Data;
 using Tessera.DataApi;
+using Tessera.Discovery;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
@@ -34,6 +35,7 @@ public static partial class Program
             .AddTesseraApiKeys()
             .AddTesseraClients()
             .AddTesseraSelfSigned()
+            .AddTesseraDiscovery()
             .AddTesseraAudit()
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
@@ -57,6 +59,7 @@ public static partial class Program
         app.MapMetricsApi();
         app.MapTesseraOpenApi();
         app.MapSessionsApi();
+        app.MapDiscoveryApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();
         app.MapSessionManagementApi();
