@@ -4,6 +4,7 @@ using Tessera.Cli;
 using Tessera.Connectors;
 using Tessera.Data;
 using Tessera.DataApi;
+using Tessera.Discovery;
 using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
@@ -36,6 +37,7 @@ public static partial class Program
             .AddTesseraClients()
             .AddTesseraConnectors()
             .AddTesseraSelfSigned()
+            .AddTesseraDiscovery()
             .AddTesseraAudit()
             .AddTesseraMaintenance()
             .AddTesseraGraphQL()
@@ -60,6 +62,7 @@ public static partial class Program
         app.MapMetricsApi();
         app.MapTesseraOpenApi();
         app.MapSessionsApi();
+        app.MapDiscoveryApi();
         app.MapIntrospectionApi();
         app.MapProfilesApi();
         app.MapSessionManagementApi();

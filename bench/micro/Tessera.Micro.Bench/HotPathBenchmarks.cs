@@ -33,6 +33,10 @@ public class HotPathBenchmarks
     private SessionClaims _claims = null!;
     private string _token = null!;
     private string _selfSignedToken = null!;
+    private SigningKeyRing.LoadedKey _es256Key = null!;
+    private SessionClaims _es256Claims = null!;
+    private string _es256Token = null!;
+    private string _es256SelfSignedToken = null!;
     private PasscodeHasher _hasher = null!;
     private byte[] _codeHash = null!;
     private readonly Guid _challengeId = Guid.NewGuid();
@@ -77,6 +81,18 @@ public class HotPathBenchmarks
         scope.ServiceProvider.GetRequiredService<TesseraDbContext>().SaveChanges();
         var secret = scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().CreateAsync(environment.Id, default).GetAwaiter().GetResult();
         _selfSignedToken = Examples.SelfSignedToken.Mint(secret.Secret.Id, secret.Value, profile.Id, TimeSpan.FromHours(12), tokenId: "order-42");
+        // The same with an ES256 environment (ADR 0010) and a customer's registered P-256 public key.
+        var es256 = scope.ServiceProvider.GetRequiredService<EnvironmentAdmin>().CreateAsync("micro-es256", EnvironmentMode.Sandbox, default, JwsAlgorithm.ES256).GetAwaiter().GetResult();
+        _es256Key = _app.Services.GetRequiredService<SigningKeyRing>().GetActiveAsync(es256.Id, default).AsTask().GetAwaiter().GetResult();
+        _es256Claims = _claims with { EnvironmentId = es256.Id };
+        _es256Token = _issuer.Sign(_es256Key, _es256Claims);
+        if (!_verifier.VerifyAsync(_es256Token).AsTask().GetAwaiter().GetResult().IsValid) throw new InvalidOperationException("ES256 setup token does not verify");
+        using var customerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        PublicKeys.TryParse(customerKey.ExportSubjectPublicKeyInfoPem(), out var parsed, out _);
+        var registered = scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().CreatePublicKeyAsync(environment.Id, parsed!, default).GetAwaiter().GetResult();
+        _es256SelfSignedToken = Examples.SelfSignedToken.Mint(registered.Id, customerKey, profile.Id, TimeSpan.FromHours(12), tokenId: "order-43");
+        if (!_verifier.VerifyAsync(_es256SelfSignedToken).AsTask().GetAwaiter().GetResult().IsValid) throw new InvalidOperationException("ES256 self-signed token does not verify");
+
         // The first verification loads the secret and the profile into memory, as the first request would.
         if (!_verifier.VerifyAsync(_selfSignedToken).AsTask().GetAwaiter().GetResult().IsValid) throw new InvalidOperationException("self-signed token does not verify");
         if (!VerifySessionToken() || !VerifySelfSignedToken()) throw new InvalidOperationException("TryVerify refuses the setup tokens");
@@ -121,6 +137,17 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public bool VerifySelfSignedToken() => _verifier.TryVerify(_selfSignedToken, out _) == TokenCheck.Valid;
+
+    [Benchmark]
+    public string SignTokenES256() => _issuer.Sign(_es256Key, _es256Claims);
+
+    /// <summary>VerifySessionToken for an ES256 environment's token (pooled ECDsa, P-256 verify).</summary>
+    [Benchmark]
+    public bool VerifySessionTokenES256() => _verifier.TryVerify(_es256Token, out _) == TokenCheck.Valid;
+
+    /// <summary>A customer-signed token under a registered P-256 public key.</summary>
+    [Benchmark]
+    public bool VerifySelfSignedTokenES256() => _verifier.TryVerify(_es256SelfSignedToken, out _) == TokenCheck.Valid;
 
     [Benchmark]
     public bool PasscodeHashAndCompare() => _hasher.Matches(_challengeId, "123456", _codeHash);

@@ -22,6 +22,8 @@ internal sealed class SigningSecretConfiguration : IEntityTypeConfiguration<Sign
         b.Property(s => s.EnvironmentId).HasMaxLength(64);
         b.Property(s => s.ProtectedSecret).HasMaxLength(256);
         b.Property(s => s.SecretHint).HasMaxLength(16);
+        b.Property(s => s.Algorithm).HasMaxLength(16);
+        b.Property(s => s.PublicKey).HasMaxLength(1024);
         b.HasOne<TesseraEnvironment>().WithMany().HasForeignKey(s => s.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => s.EnvironmentId);
     }

@@ -96,6 +96,8 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
         b.Property(k => k.Id).HasMaxLength(64);
         b.Property(k => k.EnvironmentId).HasMaxLength(64);
         b.Property(k => k.ProtectedKey).HasMaxLength(256);
+        b.Property(k => k.Algorithm).HasMaxLength(16).HasDefaultValue(SigningAlgorithms.HS512);
+        b.Property(k => k.PublicKey).HasMaxLength(1024);
         b.HasOne<TesseraEnvironment>().WithMany().HasForeignKey(k => k.EnvironmentId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(k => k.EnvironmentId);
     }

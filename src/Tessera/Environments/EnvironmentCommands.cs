@@ -11,13 +11,15 @@ internal static class EnvironmentCommands
     {
         var name = new Option<string>("--name") { Description = "A unique name", Required = true };
         var mode = new Option<string>("--mode") { Description = "sandbox | development | production", DefaultValueFactory = _ => "sandbox" };
-        var create = new Command("create", "Create an environment (with its own signing key)") { name, mode };
+        var algorithm = new Option<string>("--algorithm") { Description = "How its session tokens are signed: hs512 (Quiltt's) | es256 (verifiable by anyone with the JWKS)", DefaultValueFactory = _ => "hs512" };
+        var create = new Command("create", "Create an environment (with its own signing key)") { name, mode, algorithm };
         create.SetAction((parse, ct) => TesseraCli.WithServicesAsync(parse, async (services, cancellationToken) =>
         {
             if (!EnvironmentAdmin.TryParseMode(parse.GetValue(mode)!, out var parsedMode)) return TesseraCli.Fail("--mode must be sandbox, development or production.");
+            if (!SigningAlgorithms.TryParse(parse.GetValue(algorithm), out var parsedAlgorithm)) return TesseraCli.Fail("--algorithm must be hs512 or es256.");
             var admin = services.GetRequiredService<EnvironmentAdmin>();
             if (await admin.FindAsync(parse.GetValue(name)!, cancellationToken) is not null) return TesseraCli.Fail($"An environment named '{parse.GetValue(name)}' exists.");
-            var environment = await admin.CreateAsync(parse.GetValue(name)!, parsedMode, cancellationToken);
+            var environment = await admin.CreateAsync(parse.GetValue(name)!, parsedMode, cancellationToken, parsedAlgorithm);
             TesseraCli.Output(parse, View(environment), () => Console.WriteLine($"Created environment {environment.Id} ({environment.Name}, {IntrospectionApi.ModeName(environment.Mode)})"));
             return 0;
         }, ct));
@@ -37,18 +39,32 @@ internal static class EnvironmentCommands
     {
         var environment = new Argument<string>("environment") { Description = "Environment id or name" };
         var retireAfter = new Option<string>("--retire-after") { Description = "How long the previous keys keep verifying: 24h, 30m, 0s…", DefaultValueFactory = _ => "24h" };
-        var command = new Command("rotate-key", "Sign new tokens with a new key; retire the old ones later") { environment, retireAfter };
+        var algorithm = new Option<string>("--algorithm") { Description = "hs512 | es256; unset keeps the current algorithm" };
+        var activateAfter = new Option<string>("--activate-after") { Description = "Publish the new key now, sign with it from then on (gives JWKS caches time to see it): 10m, 0s…", DefaultValueFactory = _ => "0s" };
+        var command = new Command("rotate-key", "Sign new tokens with a new key; retire the old ones later") { environment, retireAfter, algorithm, activateAfter };
         command.SetAction((parse, ct) =>
         {
             if (TesseraCli.ParseDuration(parse.GetValue(retireAfter)!) is not { } after)
                 return Task.FromResult(TesseraCli.Fail("--retire-after must look like 24h, 30m, 90s or 0s."));
+            if (TesseraCli.ParseDuration(parse.GetValue(activateAfter)!) is not { } activate)
+                return Task.FromResult(TesseraCli.Fail("--activate-after must look like 10m, 90s or 0s."));
+            Sessions.JwsAlgorithm? parsedAlgorithm = null;
+            if (parse.GetValue(algorithm) is { } raw)
+            {
+                if (!SigningAlgorithms.TryParse(raw, out var chosen)) return Task.FromResult(TesseraCli.Fail("--algorithm must be hs512 or es256."));
+                parsedAlgorithm = chosen;
+            }
             return TesseraCli.WithEnvironmentAsync(parse, parse.GetValue(environment)!, async (services, env, cancellationToken) =>
             {
                 var admin = services.GetRequiredService<EnvironmentAdmin>();
-                var key = await admin.RotateKeyAsync(env.Id, after, cancellationToken);
+                var key = await admin.RotateKeyAsync(env.Id, after, cancellationToken, parsedAlgorithm, activate);
                 var keys = await admin.ListKeysAsync(env.Id, cancellationToken);
-                TesseraCli.Output(parse, new { environmentId = env.Id, activeKeyId = key.Id, keys = keys.Select(k => new { id = k.Id, createdAt = k.CreatedAt, retiresAt = k.RetiresAt }) },
-                    () => Console.WriteLine($"New tokens of {env.Name} are signed with {key.Id}; earlier keys retire in {parse.GetValue(retireAfter)}."));
+                TesseraCli.Output(parse, new
+                {
+                    environmentId = env.Id, activeKeyId = key.Id, algorithm = key.Algorithm,
+                    keys = keys.Select(k => new { id = k.Id, algorithm = k.Algorithm, createdAt = k.CreatedAt, activatesAt = k.ActivatesAt, retiresAt = k.RetiresAt }),
+                },
+                    () => Console.WriteLine($"New tokens of {env.Name} are signed with {key.Id} ({key.Algorithm}) from {TesseraCli.Iso(key.ActivatesAt ?? key.CreatedAt)}; earlier keys retire {parse.GetValue(retireAfter)} after that."));
                 return 0;
             }, ct);
         });

@@ -28,18 +28,25 @@ public sealed class SigningKeyRing
         };
     }
 
+    /// <summary>Raised with the environment's id whenever its cached keys are dropped (a rotation, here or on another instance).</summary>
+    public event Action<string>? Forgotten;
+
     /// <summary>Drops every cached key of the environment; the next use reloads them.</summary>
     public void Forget(string environmentId)
     {
+        Forgotten?.Invoke(environmentId);
         _activeByEnvironment.TryRemove(environmentId, out _);
         foreach (var (id, key) in _byId) if (key.EnvironmentId == environmentId) _byId.TryRemove(id, out _);
     }
 
-    /// <summary>A key ready for HMAC.</summary>
-    public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt)
+    /// <summary>A key ready to sign and verify: HS512 (<see cref="Hmac"/>) or ES256 (<see cref="Signature"/>).</summary>
+    public sealed record LoadedKey(string Id, string EnvironmentId, byte[] Key, DateTime? RetiresAt, Sessions.JwsAlgorithm Algorithm = Sessions.JwsAlgorithm.HS512)
     {
-        /// <summary>HMAC-SHA512 under <see cref="Key"/>, with its keyed contexts kept for reuse.</summary>
-        public Sessions.PooledHmac Hmac { get; } = new(HashAlgorithmName.SHA512, Key);
+        /// <summary>HMAC-SHA512 under <see cref="Key"/>, with its keyed contexts kept for reuse; null for an ES256 key.</summary>
+        public Sessions.PooledHmac? Hmac { get; } = Algorithm == Sessions.JwsAlgorithm.HS512 ? new(HashAlgorithmName.SHA512, Key) : null;
+
+        /// <summary>The P-256 key (<see cref="Key"/> is its PKCS#8) with pooled ECDsa objects; null for an HS512 key.</summary>
+        public Sessions.PooledSignatureKey? Signature { get; } = Algorithm == Sessions.JwsAlgorithm.ES256 ? Sessions.PooledSignatureKey.EcdsaPrivate(Key) : null;
     }
 
     private readonly ConcurrentDictionary<string, LoadedKey> _byId = new(StringComparer.Ordinal);
@@ -51,6 +58,15 @@ public sealed class SigningKeyRing
     private static readonly TimeSpan UnknownTtl = TimeSpan.FromSeconds(30);
 
     public static byte[] NewKeyMaterial() => RandomNumberGenerator.GetBytes(64);
+
+    /// <summary>New key material for <paramref name="algorithm"/>: the secret to encrypt, and the public key (SubjectPublicKeyInfo) to publish, if any.</summary>
+    public static (byte[] Secret, byte[]? PublicKey) NewKeyMaterial(Sessions.JwsAlgorithm algorithm)
+    {
+        if (algorithm == Sessions.JwsAlgorithm.HS512) return (NewKeyMaterial(), null);
+        if (algorithm != Sessions.JwsAlgorithm.ES256) throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "HS512 or ES256");
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (ecdsa.ExportPkcs8PrivateKey(), ecdsa.ExportSubjectPublicKeyInfo());
+    }
 
     public byte[] Protect(string keyId, byte[] material) => protector.Protect(material, keyId);
 
@@ -88,7 +104,8 @@ public sealed class SigningKeyRing
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
         var utcNow = clock.GetUtcNow().UtcDateTime;
         var row = await db.SigningKeys.AsNoTracking()
-            .Where(k => k.EnvironmentId == environmentId && (k.RetiresAt == null || k.RetiresAt > utcNow))
+            // A key published ahead of its activation (rotate-key --activate-after) verifies but does not sign yet.
+            .Where(k => k.EnvironmentId == environmentId && (k.RetiresAt == null || k.RetiresAt > utcNow) && (k.ActivatesAt == null || k.ActivatesAt <= utcNow))
             // A key not scheduled to retire wins over one that is, whatever the timestamps say.
             .OrderBy(k => k.RetiresAt == null ? 0 : 1).ThenByDescending(k => k.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken)
@@ -99,5 +116,5 @@ public sealed class SigningKeyRing
     }
 
     private LoadedKey Load(SigningKey row) =>
-        new(row.Id, row.EnvironmentId, protector.Unprotect(row.ProtectedKey, row.Id), row.RetiresAt);
+        new(row.Id, row.EnvironmentId, protector.Unprotect(row.ProtectedKey, row.Id), row.RetiresAt, SigningAlgorithms.Parse(row.Algorithm));
 }

@@ -36,6 +36,25 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
         return new CreatedSecret(secret, value);
     }
 
+    /// <summary>Registers a customer's public key (<see cref="PublicKeys.TryParse"/> read it): Tessera never holds the private key.</summary>
+    public async Task<SigningSecret> CreatePublicKeyAsync(string environmentId, PublicKeys.Parsed key, CancellationToken cancellationToken)
+    {
+        var secret = new SigningSecret
+        {
+            Id = Ids.New(SigningSecret.IdPrefix),
+            EnvironmentId = environmentId,
+            ProtectedSecret = [],
+            Algorithm = PublicKeys.Name(key.Algorithm),
+            PublicKey = key.SubjectPublicKeyInfo,
+            SecretHint = PublicKeys.Hint(key.SubjectPublicKeyInfo),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.SigningSecrets.Add(secret);
+        audit.Record(AuditActions.SigningSecretCreated, "cli", environmentId, subject: secret.Id, detail: secret.Algorithm + " public key");
+        await db.SaveChangesAsync(cancellationToken);
+        return secret;
+    }
+
     public Task<List<SigningSecret>> ListAsync(string environmentId, CancellationToken cancellationToken) =>
         db.SigningSecrets.AsNoTracking().Where(s => s.EnvironmentId == environmentId).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
 

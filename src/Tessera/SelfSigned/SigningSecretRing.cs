@@ -13,13 +13,16 @@ namespace Tessera.SelfSigned;
 /// </summary>
 public sealed class SigningSecretRing
 {
-    /// <summary>A secret ready for HMAC: the UTF-8 bytes of the secret as printed.</summary>
-    public sealed record LoadedSecret(string Id, string EnvironmentId, byte[] Key, bool Revoked)
+    /// <summary>
+    /// A secret ready for HMAC (<see cref="Key"/>: the UTF-8 bytes of the secret as printed), or a customer's public
+    /// key (<see cref="PublicKey"/>; <see cref="Key"/> empty).
+    /// </summary>
+    public sealed record LoadedSecret(string Id, string EnvironmentId, byte[] Key, bool Revoked, PooledSignatureKey? PublicKey = null)
     {
-        /// <summary>HMAC-SHA512 under the secret (the algorithm customers are told to use).</summary>
-        public PooledHmac Hmac512 { get; } = new(System.Security.Cryptography.HashAlgorithmName.SHA512, Key);
-        /// <summary>HMAC-SHA256 under the secret (also accepted).</summary>
-        public PooledHmac Hmac256 { get; } = new(System.Security.Cryptography.HashAlgorithmName.SHA256, Key);
+        /// <summary>HMAC-SHA512 under the secret (the algorithm customers are told to use); null for a public key.</summary>
+        public PooledHmac? Hmac512 { get; } = PublicKey is null ? new(System.Security.Cryptography.HashAlgorithmName.SHA512, Key) : null;
+        /// <summary>HMAC-SHA256 under the secret (also accepted); null for a public key.</summary>
+        public PooledHmac? Hmac256 { get; } = PublicKey is null ? new(System.Security.Cryptography.HashAlgorithmName.SHA256, Key) : null;
     }
 
     private readonly IServiceScopeFactory _scopes;
@@ -63,6 +66,8 @@ public sealed class SigningSecretRing
             _unknown[id] = now;
             return null;
         }
-        return _byId[id] = new LoadedSecret(row.Id, row.EnvironmentId, _protector.Unprotect(row.ProtectedSecret, row.Id), row.RevokedAt is not null);
+        return _byId[id] = row.PublicKey is { } publicKey
+            ? new LoadedSecret(row.Id, row.EnvironmentId, [], row.RevokedAt is not null, PooledSignatureKey.Public(PublicKeys.ParseAlgorithm(row.Algorithm), publicKey))
+            : new LoadedSecret(row.Id, row.EnvironmentId, _protector.Unprotect(row.ProtectedSecret, row.Id), row.RevokedAt is not null);
     }
 }

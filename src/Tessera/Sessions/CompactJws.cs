@@ -5,11 +5,14 @@ using System.Text.Json;
 
 namespace Tessera.Sessions;
 
-/// <summary>The algorithms a token is accepted with: HMAC only; <c>None</c> stands for anything else (<c>none</c>, public-key ones).</summary>
-internal enum HmacAlgorithm { None, HS256, HS512 }
+/// <summary>
+/// The <c>alg</c> values Tessera knows; <c>None</c> stands for anything else (<c>none</c> included). Knowing a value is
+/// not accepting it: each key or secret accepts exactly its own algorithm (no algorithm confusion).
+/// </summary>
+public enum JwsAlgorithm { None, HS256, HS512, ES256, RS256 }
 
 /// <summary>
-/// The parts of an HMAC-signed compact JWS that both token formats share: the header, the signature, and bounded
+/// The parts of a compact JWS that both token formats share: the header, the signature, and bounded
 /// reads of claim values. Everything is decoded on the stack.
 /// </summary>
 internal static class CompactJws
@@ -32,10 +35,24 @@ internal static class CompactJws
         return CryptographicOperations.FixedTimeEquals(expected[..size], given[..size]);
     }
 
-    /// <summary>The header: an HMAC <c>alg</c> and a <c>kid</c> (read into <paramref name="kid"/>); any header naming another key is refused.</summary>
-    public static TokenRejection ReadHeader(ReadOnlySpan<char> segment, Span<char> kid, out HmacAlgorithm algorithm, out int kidLength)
+    /// <summary>Whether the third segment is <paramref name="key"/>'s signature of the first two.</summary>
+    public static bool SignatureMatches(ReadOnlySpan<char> token, int lastDot, PooledSignatureKey key)
     {
-        algorithm = HmacAlgorithm.None;
+        Span<byte> signingInput = stackalloc byte[lastDot];
+        if (System.Text.Ascii.FromUtf16(token[..lastDot], signingInput, out var copied) != OperationStatus.Done || copied != lastDot) return false;
+        // At most 512 bytes (RSA-4096), 683 characters.
+        Span<byte> given = stackalloc byte[513];
+        if (token.Length - lastDot - 1 > 684
+            || Base64Url.DecodeFromChars(token[(lastDot + 1)..], given, out _, out var written) != OperationStatus.Done
+            || written != key.SignatureSize)
+            return false;
+        return key.Verify(signingInput, given[..written]);
+    }
+
+    /// <summary>The header: a known <c>alg</c> and a <c>kid</c> (read into <paramref name="kid"/>); any header naming another key is refused.</summary>
+    public static TokenRejection ReadHeader(ReadOnlySpan<char> segment, Span<char> kid, out JwsAlgorithm algorithm, out int kidLength)
+    {
+        algorithm = JwsAlgorithm.None;
         kidLength = -1;
         Span<byte> json = stackalloc byte[512];
         if (segment.Length > 680 || Base64Url.DecodeFromChars(segment, json, out _, out var length) != OperationStatus.Done)
@@ -51,10 +68,12 @@ internal static class CompactJws
                 {
                     if (SeenTwice(ref seen, 1)) return TokenRejection.Malformed;
                     reader.Read();
-                    algorithm = reader.TokenType != JsonTokenType.String ? HmacAlgorithm.None
-                        : reader.ValueTextEquals("HS512"u8) ? HmacAlgorithm.HS512
-                        : reader.ValueTextEquals("HS256"u8) ? HmacAlgorithm.HS256
-                        : HmacAlgorithm.None;
+                    algorithm = reader.TokenType != JsonTokenType.String ? JwsAlgorithm.None
+                        : reader.ValueTextEquals("HS512"u8) ? JwsAlgorithm.HS512
+                        : reader.ValueTextEquals("HS256"u8) ? JwsAlgorithm.HS256
+                        : reader.ValueTextEquals("ES256"u8) ? JwsAlgorithm.ES256
+                        : reader.ValueTextEquals("RS256"u8) ? JwsAlgorithm.RS256
+                        : JwsAlgorithm.None;
                     reader.Skip();
                 }
                 else if (reader.ValueTextEquals("kid"u8))
@@ -71,8 +90,8 @@ internal static class CompactJws
         }
         catch (JsonException) { return TokenRejection.Malformed; }
         catch (InvalidOperationException) { return TokenRejection.Malformed; }
-        // HS256 is allowed for self-signed tokens only; the verifier enforces HS512 for Tessera's own.
-        if (algorithm == HmacAlgorithm.None) return TokenRejection.Algorithm;
+        // Which algorithm the named key accepts is the verifier's call; unknown ones (none included) stop here.
+        if (algorithm == JwsAlgorithm.None) return TokenRejection.Algorithm;
         if (kidLength <= 0) return TokenRejection.UnknownKey;
         return TokenRejection.None;
     }

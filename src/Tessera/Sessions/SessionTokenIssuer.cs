@@ -9,7 +9,7 @@ using Tessera.Environments;
 
 namespace Tessera.Sessions;
 
-/// <summary>Signs session tokens: compact JWS, HS512, with the environment's active key.</summary>
+/// <summary>Signs session tokens: compact JWS, HS512 or ES256 as the environment's active key says.</summary>
 /// <remarks>
 /// On the issuance hot path, so it allocates only the token string: the header segment is encoded once per key, the
 /// payload is written into a per-thread buffer, and the token is assembled and signed in a pooled byte buffer.
@@ -20,18 +20,20 @@ public sealed class SessionTokenIssuer(IOptions<SessionTokenOptions> options)
     private const int SignatureLength = 64;
     private static readonly int EncodedSignatureLength = Base64Url.GetEncodedLength(SignatureLength);
 
-    private readonly JsonEncodedText _issuer = JsonEncodedText.Encode(options.Value.EffectiveIssuer);
+    private readonly SessionTokenOptions _options = options.Value;
     private readonly JsonEncodedText _audience = JsonEncodedText.Encode(options.Value.EffectiveAudience);
-    // Key id → the encoded header segment (ASCII). Keys are few and their ids never change meaning.
-    private readonly ConcurrentDictionary<string, byte[]> _headers = new(StringComparer.Ordinal);
+    // Key id → the encoded header segment (ASCII) and the issuer. Keys are few and their ids never change meaning.
+    private readonly ConcurrentDictionary<string, (byte[] Header, JsonEncodedText Issuer)> _perKey = new(StringComparer.Ordinal);
 
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_payload;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     public string Sign(SigningKeyRing.LoadedKey key, SessionClaims claims)
     {
-        var header = _headers.GetOrAdd(key.Id, static id => Encoding.ASCII.GetBytes(EncodeSegment(WriteHeader(id))));
-        var payload = WritePayload(claims);
+        var (header, issuer) = _perKey.GetOrAdd(key.Id, static (_, state) => (
+            Encoding.ASCII.GetBytes(EncodeSegment(WriteHeader(state.Key.Id, state.Key.Algorithm))),
+            JsonEncodedText.Encode(state.Options.IssuerFor(state.Key.EnvironmentId, state.Key.Algorithm))), (Key: key, Options: _options));
+        var payload = WritePayload(claims, issuer);
 
         var unsafeCount = CountUnsafe(payload);
         var escapedLength = payload.Length + unsafeCount * 5;
@@ -47,7 +49,9 @@ public sealed class SessionTokenIssuer(IOptions<SessionTokenOptions> options)
             Base64Url.EncodeToUtf8(segment, token[(header.Length + 1)..signingInputLength], out _, out _);
             token[signingInputLength] = (byte)'.';
             Span<byte> signature = stackalloc byte[SignatureLength];
-            HMACSHA512.HashData(key.Key, token[..signingInputLength], signature);
+            // HS512 and ES256 signatures are both 64 bytes: one token layout for both.
+            if (key.Signature is { } ecdsa) ecdsa.Sign(token[..signingInputLength], signature);
+            else HMACSHA512.HashData(key.Key, token[..signingInputLength], signature);
             Base64Url.EncodeToUtf8(signature, token[(signingInputLength + 1)..], out _, out _);
             return Encoding.ASCII.GetString(token);
         }
@@ -57,13 +61,13 @@ public sealed class SessionTokenIssuer(IOptions<SessionTokenOptions> options)
         }
     }
 
-    private static byte[] WriteHeader(string keyId)
+    private static byte[] WriteHeader(string keyId, JwsAlgorithm algorithm)
     {
         var buffer = new ArrayBufferWriter<byte>(96);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("alg", "HS512");
+            writer.WriteString("alg", SigningAlgorithms.Name(algorithm));
             writer.WriteString("typ", "JWT");
             writer.WriteString("kid", keyId);
             writer.WriteEndObject();
@@ -72,14 +76,14 @@ public sealed class SessionTokenIssuer(IOptions<SessionTokenOptions> options)
     }
 
     /// <summary>The payload's JSON in this thread's buffer, valid until the thread's next call.</summary>
-    private ReadOnlySpan<byte> WritePayload(SessionClaims c)
+    private ReadOnlySpan<byte> WritePayload(SessionClaims c, JsonEncodedText issuer)
     {
         var buffer = t_payload ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
         writer.WriteStartObject();
-        writer.WriteString("iss"u8, _issuer);
+        writer.WriteString("iss"u8, issuer);
         writer.WriteString("aud"u8, _audience);
         writer.WriteString("sub"u8, c.ProfileId);
         writer.WriteString("uid"u8, c.ProfileId);

@@ -25,6 +25,20 @@ public sealed class SessionTokenOptions : IValidatableObject
     public string EffectiveIssuer => Issuer ?? PublicBaseUrl.TrimEnd('/');
     public string EffectiveAudience => Audience ?? PublicBaseUrl.TrimEnd('/') + "/v1";
 
+    /// <summary>
+    /// An environment's own issuer, under which its discovery document and JWKS are published (ADR 0010). Built
+    /// from <see cref="PublicBaseUrl"/>, not <see cref="Issuer"/>: a stock verifier fetches discovery from the issuer.
+    /// </summary>
+    public string EnvironmentIssuer(string environmentId) => PublicBaseUrl.TrimEnd('/') + "/environments/" + environmentId;
+
+    /// <summary>
+    /// The <c>iss</c> of a token signed with <paramref name="algorithm"/>: HS512 tokens keep <see cref="EffectiveIssuer"/>
+    /// (Quiltt's shape; nobody outside verifies them), public-key tokens name their environment's issuer, so a stock
+    /// verifier pointed at one environment refuses every other's tokens.
+    /// </summary>
+    public string IssuerFor(string environmentId, JwsAlgorithm algorithm) =>
+        algorithm == JwsAlgorithm.HS512 ? EffectiveIssuer : EnvironmentIssuer(environmentId);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Lifetime <= TimeSpan.Zero || Lifetime > TimeSpan.FromDays(20))

@@ -9,10 +9,12 @@ using Tessera.SelfSigned;
 namespace Tessera.Sessions;
 
 /// <summary>
-/// Verifies session tokens strictly: HS512 only, known unretired key of the token's environment, signature in
-/// constant time, <c>iss</c>, <c>aud</c>, the times (<see cref="TokenTimes"/>), then the in-memory revocation set. A valid token
-/// costs no database round trip. Tokens whose <c>kid</c> names a customer's signing secret (<see cref="SigningSecret.IdPrefix"/>)
-/// are self-signed: HS512 or HS256 with that secret, claims as <see cref="SelfSignedClaims"/> reads them.
+/// Verifies session tokens strictly: known unretired key of the token's environment, the header's <c>alg</c> exactly
+/// the key's (HS512 or ES256: no algorithm confusion), signature (HMAC compared in constant time), <c>iss</c>, <c>aud</c>,
+/// the times (<see cref="TokenTimes"/>), then the in-memory revocation set. A valid token costs no database round trip.
+/// Tokens whose <c>kid</c> names a customer's signing secret (<see cref="SigningSecret.IdPrefix"/>) are self-signed:
+/// HS512 or HS256 with an HMAC secret, or exactly the algorithm of a registered public key (ES256, RS256); claims as
+/// <see cref="SelfSignedClaims"/> reads them.
 /// From memory, <see cref="TryVerify(ReadOnlySpan{char}, out TokenVerification)"/> allocates only the claims a valid
 /// token leaves for the request: the segments are decoded on the stack into a <see cref="VerifiedToken"/> view, and a
 /// refused token allocates nothing.
@@ -32,7 +34,10 @@ public sealed class SessionTokenVerifier(
     private const int MaxIdLength = 64;
 
     private readonly long _skew = (long)options.Value.ClockSkew.TotalSeconds;
+    private readonly SessionTokenOptions _options = options.Value;
     private readonly byte[] _issuer = Encoding.UTF8.GetBytes(options.Value.EffectiveIssuer);
+    // Environment id → its own issuer (UTF-8), the iss of its public-key tokens.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _environmentIssuers = new(StringComparer.Ordinal);
     private readonly byte[] _audience = Encoding.UTF8.GetBytes(options.Value.EffectiveAudience);
 
     /// <summary>
@@ -133,8 +138,8 @@ public sealed class SessionTokenVerifier(
 
         if (kid.StartsWith(SigningSecret.IdPrefix, StringComparison.Ordinal))
             return CheckSelfSigned(token, lastDot, payload, kid, algorithm, now.ToUnixTimeSeconds(), scratch, loaded, out verified, out rejection, out missing);
-        // Tessera's own tokens are HS512, nothing else: no algorithm confusion with the self-signed allowance.
-        if (algorithm != HmacAlgorithm.HS512) return Reject(TokenRejection.Algorithm, out rejection);
+        // Tessera's own keys sign HS512 or ES256, nothing else (HS256 is a self-signed allowance only).
+        if (algorithm is not (JwsAlgorithm.HS512 or JwsAlgorithm.ES256)) return Reject(TokenRejection.Algorithm, out rejection);
 
         SigningKeyRing.LoadedKey? key = loaded.Key;
         if (key is null || !kid.SequenceEqual(key.Id))
@@ -146,8 +151,12 @@ public sealed class SessionTokenVerifier(
                 return TokenCheck.NotCached;
             }
         }
+        // The key decides the algorithm, never the header: an HS512 token "signed" with an ES256 key's public key as
+        // HMAC secret is refused here, before any HMAC is computed.
+        if (algorithm != key.Algorithm) return Reject(TokenRejection.Algorithm, out rejection);
         if (key.RetiresAt is { } retiresAt && retiresAt <= now.UtcDateTime) return Reject(TokenRejection.RetiredKey, out rejection);
-        if (!CompactJws.SignatureMatches(token, lastDot, key.Hmac)) return Reject(TokenRejection.Signature, out rejection);
+        if (!(key.Signature is { } publicKey ? CompactJws.SignatureMatches(token, lastDot, publicKey) : CompactJws.SignatureMatches(token, lastDot, key.Hmac!)))
+            return Reject(TokenRejection.Signature, out rejection);
 
         rejection = ReadClaims(payload, key, scratch, out verified);
         if (rejection != TokenRejection.None) return TokenCheck.Rejected;
@@ -158,7 +167,7 @@ public sealed class SessionTokenVerifier(
         return TokenCheck.Valid;
     }
 
-    private TokenCheck CheckSelfSigned(scoped ReadOnlySpan<char> token, int lastDot, scoped ReadOnlySpan<char> payload, scoped ReadOnlySpan<char> kid, HmacAlgorithm algorithm,
+    private TokenCheck CheckSelfSigned(scoped ReadOnlySpan<char> token, int lastDot, scoped ReadOnlySpan<char> payload, scoped ReadOnlySpan<char> kid, JwsAlgorithm algorithm,
         long seconds, Span<char> scratch, scoped in Loaded loaded, out VerifiedToken verified, out TokenRejection rejection, out Pending missing)
     {
         verified = default;
@@ -174,8 +183,18 @@ public sealed class SessionTokenVerifier(
             }
         }
         if (secret.Revoked || revocations.IsSecretRevoked(secret.Id)) return Reject(TokenRejection.Revoked, out rejection);
-        if (!CompactJws.SignatureMatches(token, lastDot, algorithm == HmacAlgorithm.HS256 ? secret.Hmac256 : secret.Hmac512))
-            return Reject(TokenRejection.Signature, out rejection);
+        if (secret.PublicKey is { } publicKey)
+        {
+            // A registered public key accepts its own algorithm only: an HS256 token MACed with the PEM text is refused.
+            if (algorithm != publicKey.Algorithm) return Reject(TokenRejection.Algorithm, out rejection);
+            if (!CompactJws.SignatureMatches(token, lastDot, publicKey)) return Reject(TokenRejection.Signature, out rejection);
+        }
+        else
+        {
+            if (algorithm is not (JwsAlgorithm.HS256 or JwsAlgorithm.HS512)) return Reject(TokenRejection.Algorithm, out rejection);
+            if (!CompactJws.SignatureMatches(token, lastDot, algorithm == JwsAlgorithm.HS256 ? secret.Hmac256! : secret.Hmac512!))
+                return Reject(TokenRejection.Signature, out rejection);
+        }
 
         var uidBuffer = scratch[..MaxIdLength];
         var jtiBuffer = scratch.Slice(MaxIdLength, SelfSignedClaims.MaxTokenIdLength);
@@ -241,6 +260,8 @@ public sealed class SessionTokenVerifier(
         int subLength = CompactJws.NotAString, didLength = CompactJws.NotAString, cidLength = CompactJws.NotAString, jtiLength = CompactJws.NotAString;
         long? nbf = null, iat = null, exp = null, ver = null;
         bool issuerOk = false, audienceOk = false, environmentOk = false, hasEnvironment = false;
+        var expectedIssuer = key.Algorithm == JwsAlgorithm.HS512 ? _issuer
+            : _environmentIssuers.GetOrAdd(key.EnvironmentId, static (id, options) => Encoding.UTF8.GetBytes(options.IssuerFor(id, JwsAlgorithm.ES256)), _options);
         var seen = 0;
         try
         {
@@ -251,7 +272,7 @@ public sealed class SessionTokenVerifier(
                 var claim = SessionClaim(ref reader);
                 // A claim named twice is refused: parsers disagree on which one counts (RFC 7519 section 4).
                 if (claim != 0 && CompactJws.SeenTwice(ref seen, claim)) return TokenRejection.Claims;
-                if (claim == 1) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(_issuer); reader.Skip(); }
+                if (claim == 1) { reader.Read(); issuerOk = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(expectedIssuer); reader.Skip(); }
                 else if (claim == 2) { reader.Read(); audienceOk = AudienceMatches(ref reader); }
                 else if (claim == 3) subLength = CompactJws.ReadString(ref reader, sub);
                 else if (claim == 4) jtiLength = CompactJws.ReadString(ref reader, jti);

@@ -79,6 +79,9 @@ public sealed class TesseraInstance : IAsyncDisposable
         return (environment, key.Secret, key.Key.Id);
     }
 
+    /// <summary>A handler that sends to this server in memory, for clients the test does not build itself (e.g. a JwtBearer backchannel).</summary>
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
     public async Task<T> WithDbAsync<T>(Func<TesseraDbContext, Task<T>> action)
     {
         await using var scope = Services.CreateAsyncScope();

@@ -74,6 +74,32 @@ public abstract class AllocationFreeVerificationTests(Backend backend, PostgresS
     }
 
     [Fact]
+    public async Task AnES256SessionTokenAndAPublicKeySelfSignedTokenVerifyFromMemoryWithoutAllocating()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string apiSecret, registered, uid;
+        using var customerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        await using (var scope = Server.Services.CreateAsyncScope())
+        {
+            var es256 = await scope.ServiceProvider.GetRequiredService<Tessera.Environments.EnvironmentAdmin>().CreateAsync("es256-" + Guid.NewGuid().ToString("N")[..6],
+                Tessera.Environments.EnvironmentMode.Sandbox, ct, JwsAlgorithm.ES256);
+            apiSecret = (await scope.ServiceProvider.GetRequiredService<Tessera.ApiKeys.ApiKeyAdmin>().CreateAsync(es256.Id, "test", ct)).Secret;
+            Assert.True(PublicKeys.TryParse(customerKey.ExportSubjectPublicKeyInfoPem(), out var parsed, out _));
+            registered = (await scope.ServiceProvider.GetRequiredService<SigningSecretAdmin>().CreatePublicKeyAsync(Environment.Id, parsed!, ct)).Id;
+            uid = (await (await Server.SendAsync(HttpMethod.Post, "/v1/profiles", ApiSecret, new { uuid = Guid.NewGuid() })).JsonAsync()).Str("id");
+        }
+        var response = await Server.SendAsync(HttpMethod.Post, "/v1/users/sessions", apiSecret, new { email = $"{Guid.NewGuid():N}@example.com" });
+        var token = (await response.JsonAsync()).Str("token");
+        Assert.True((await Verifier.VerifyAsync(token, ct)).IsValid);
+        Assert.Equal(0, AllocatedByTryVerify(token, 200));
+
+        var selfSigned = SelfSignedToken.Mint(registered, customerKey, uid, TimeSpan.FromHours(1), "order-es256");
+        Clock.Set(DateTimeOffset.UtcNow); // the example mints with the real clock
+        Assert.True((await Verifier.VerifyAsync(selfSigned, ct)).IsValid);
+        Assert.Equal(0, AllocatedByTryVerify(selfSigned, 200));
+    }
+
+    [Fact]
     public async Task TheClaimsViewSaysWhatVerifyAsyncSays()
     {
         Clock.Set(DateTimeOffset.UtcNow);
