@@ -7,6 +7,7 @@ using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
 using Tessera.OpenApi;
+using Tessera.OperatorConsole;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
@@ -40,7 +41,8 @@ public static partial class Program
             .AddTesseraWebhooks()
             .AddTesseraHttp()
             .AddTesseraOpenApi()
-            .AddTesseraMetrics();
+            .AddTesseraMetrics()
+            .AddTesseraConsole();
         return builder;
     }
 
@@ -65,6 +67,7 @@ public static partial class Program
         app.MapImportApi();
         app.MapStatementsApi();
         app.MapWebhooksApi();
+        app.MapConsoleApi();
         return app;
     }
 

@@ -12,7 +12,7 @@ public sealed class EnvironmentAdmin(TesseraDbContext db, SigningKeyRing keys, A
     /// <paramref name="retireAfter"/> has passed, then their tokens get 401. Every instance hears of it through the
     /// revocation log and reloads the environment's keys.
     /// </summary>
-    public async Task<SigningKey> RotateKeyAsync(string environmentId, TimeSpan retireAfter, CancellationToken cancellationToken)
+    public async Task<SigningKey> RotateKeyAsync(string environmentId, TimeSpan retireAfter, CancellationToken cancellationToken, string actor = "cli")
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var retiresAt = now + retireAfter;
@@ -24,7 +24,7 @@ public sealed class EnvironmentAdmin(TesseraDbContext db, SigningKeyRing keys, A
         {
             Kind = Sessions.RevocationKind.KeysRotated, Subject = environmentId, CreatedAt = now, ExpiresAt = now.AddDays(1),
         });
-        audit.Record(Audit.AuditActions.SigningKeyRotated, "cli", environmentId, subject: fresh.Id, detail: $"previous keys retire at {retiresAt:O}");
+        audit.Record(Audit.AuditActions.SigningKeyRotated, actor, environmentId, subject: fresh.Id, detail: $"previous keys retire at {retiresAt:O}");
         await db.SaveChangesAsync(cancellationToken);
         keys.Forget(environmentId);
         return fresh;
