@@ -57,7 +57,15 @@ try {
   await page.setViewport({ width: 1280, height: 860 })
   const problems = []
   page.on('pageerror', error => problems.push(`page error: ${error.message}`))
-  page.on('console', message => { if (message.type() === 'error') problems.push(`console: ${message.text()}`) }) // CSP violations land here
+  // CSP violations are console errors; failed loads are checked by their response instead (the browser's own
+  // /favicon.ico request is the one 404 expected: the console has no icon).
+  page.on('console', message => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`)
+  })
+  page.on('response', response => {
+    const url = new URL(response.url())
+    if (response.status() >= 400 && url.pathname !== '/favicon.ico' && url.pathname.startsWith('/console')) problems.push(`${response.status()} for ${url.pathname}`)
+  })
   const shot = name => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true })
   const go = async path => {
     const response = await page.goto(base + path, { waitUntil: 'load' })

@@ -18,7 +18,9 @@ public static class ConsoleLayout
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XFrameOptions = "DENY";
         response.Headers.XContentTypeOptions = "nosniff";
-        response.Headers["Referrer-Policy"] = "no-referrer";
+        // Not no-referrer: under it browsers send "Origin: null" with the console's own forms, and the origin check
+        // needs the real one. same-origin still tells no other site which console page linked to it.
+        response.Headers["Referrer-Policy"] = "same-origin";
         response.Headers.CacheControl = "no-store";
         response.Headers["Cross-Origin-Opener-Policy"] = "same-origin";
         response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
