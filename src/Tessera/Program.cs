@@ -9,6 +9,7 @@ using Tessera.Health;
 using Tessera.Http;
 using Tessera.Metrics;
 using Tessera.OpenApi;
+using Tessera.OperatorConsole;
 using Tessera.Passcodes;
 using Tessera.Profiles;
 using Tessera.Sessions;
@@ -45,7 +46,8 @@ public static partial class Program
             .AddTesseraSubscriptions()
             .AddTesseraHttp()
             .AddTesseraOpenApi()
-            .AddTesseraMetrics();
+            .AddTesseraMetrics()
+            .AddTesseraConsole();
         return builder;
     }
 
@@ -73,6 +75,7 @@ public static partial class Program
         app.MapConnectorApi();
         app.MapWebhooksApi();
         app.MapSubscriptionsApi();
+        app.MapConsoleApi();
         return app;
     }
 

@@ -17,7 +17,8 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, AuditLog audit, RevocationL
 
     public sealed record CreatedApiKey(ApiKey Key, string Secret);
 
-    public async Task<CreatedApiKey> CreateAsync(string environmentId, string name, CancellationToken cancellationToken)
+    /// <param name="actor">Who asks, for the audit log: <c>cli</c>, or <c>console:NAME</c>.</param>
+    public async Task<CreatedApiKey> CreateAsync(string environmentId, string name, CancellationToken cancellationToken, string actor = "cli")
     {
         var secret = Ids.NewSecret(Ids.ApiKeySecretPrefix);
         var key = new ApiKey
@@ -30,7 +31,7 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, AuditLog audit, RevocationL
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.ApiKeys.Add(key);
-        audit.Record(AuditActions.ApiKeyCreated, "cli", environmentId, subject: key.Id);
+        audit.Record(AuditActions.ApiKeyCreated, actor, environmentId, subject: key.Id);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(key, secret);
     }
@@ -43,7 +44,7 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, AuditLog audit, RevocationL
     /// Revokes the key and logs it in the revocation log, in one transaction, so every instance drops it from its
     /// key cache within a poll interval (this one at once). False when no such key exists or it was already revoked.
     /// </summary>
-    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken, string actor = "cli")
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.RevokedAt == null, cancellationToken);
         if (key is null) return false;
@@ -51,7 +52,7 @@ public sealed class ApiKeyAdmin(TesseraDbContext db, AuditLog audit, RevocationL
         key.RevokedAt = now;
         var revocation = new Revocation { Kind = RevocationKind.ApiKey, Subject = id, CreatedAt = now, ExpiresAt = now + RevocationLogLifetime };
         db.Revocations.Add(revocation);
-        audit.Record(AuditActions.ApiKeyRevoked, "cli", key.EnvironmentId, subject: id);
+        audit.Record(AuditActions.ApiKeyRevoked, actor, key.EnvironmentId, subject: id);
         await db.SaveChangesAsync(cancellationToken);
         revocations.Apply(revocation);
         return true;

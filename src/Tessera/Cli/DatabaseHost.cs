@@ -41,7 +41,8 @@ internal static class DatabaseHost
             .AddTesseraSelfSigned()
             .AddTesseraProfiles()
             .AddTesseraDelivery()
-            .AddTesseraFinancialData();
+            .AddTesseraFinancialData()
+            .AddTesseraConsole();
         // The host is never started, so the features' background services would not run; removed, nothing can
         // resolve one by accident either.
         builder.Services.RemoveAll<IHostedService>();

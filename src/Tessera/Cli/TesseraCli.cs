@@ -34,7 +34,7 @@ public static class TesseraCli
             Serve(), Init(), Migrate(), EnvironmentCommands.Environments(), ApiKeyCommands.ApiKeys(), ClientCommands.Clients(), Connectors.ConnectorCommands.Connectors(),
             ProfileCommands.Profiles(), SigningSecretCommands.SigningSecrets(), AuditCommands.Audit(), OutboxCommands.Outbox(),
             GraphQLCommands.Schema(), ImportCommands.Import(), ImportCommands.MockBank(), WebhookCommands.Webhooks(),
-            BackupCommands.Backup(), BackupCommands.Restore(),
+            BackupCommands.Backup(), BackupCommands.Restore(), OperatorConsole.ConsoleCommands.Console(),
         };
         root.Options.Add(Json);
         root.TreatUnmatchedTokensAsErrors = false;

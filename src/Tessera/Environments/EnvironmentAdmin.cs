@@ -15,7 +15,7 @@ public sealed class EnvironmentAdmin(TesseraDbContext db, SigningKeyRing keys, A
     /// through the revocation log and reloads the environment's keys.
     /// </summary>
     public async Task<SigningKey> RotateKeyAsync(string environmentId, TimeSpan retireAfter, CancellationToken cancellationToken,
-        Sessions.JwsAlgorithm? algorithm = null, TimeSpan activateAfter = default)
+        Sessions.JwsAlgorithm? algorithm = null, TimeSpan activateAfter = default, string actor = "cli")
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var activatesAt = now + activateAfter;
@@ -30,7 +30,7 @@ public sealed class EnvironmentAdmin(TesseraDbContext db, SigningKeyRing keys, A
         {
             Kind = Sessions.RevocationKind.KeysRotated, Subject = environmentId, CreatedAt = now, ExpiresAt = now.AddDays(1),
         });
-        audit.Record(Audit.AuditActions.SigningKeyRotated, "cli", environmentId, subject: fresh.Id, detail: $"{fresh.Algorithm}, signs from {activatesAt:O}; previous keys retire at {retiresAt:O}");
+        audit.Record(Audit.AuditActions.SigningKeyRotated, actor, environmentId, subject: fresh.Id, detail: $"{fresh.Algorithm}, signs from {activatesAt:O}; previous keys retire at {retiresAt:O}");
         await db.SaveChangesAsync(cancellationToken);
         keys.Forget(environmentId);
         return fresh;

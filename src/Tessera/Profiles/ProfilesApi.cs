@@ -138,20 +138,53 @@ public static class ProfilesApi
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> DeleteAsync(
         HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, string id)
     {
-        await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
-        var profile = await profiles.FindAsync(http.ApiKeyCaller().Environment.Id, id, http.RequestAborted);
-        if (profile is null) return ApiError.NotFound("Profile");
-        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
+        var caller = http.ApiKeyCaller();
+        return await DeleteProfileAsync(db, profiles, sessions, audit, caller.Environment.Id, id, caller.Key.Id, Credentials.ClientIp(http), http.RequestAborted)
+            ? TypedResults.NoContent()
+            : ApiError.NotFound("Profile");
+    }
+
+    /// <summary>
+    /// Deletes the profile of this environment and revokes all its sessions, with its event and audit entry; the API
+    /// and the console both delete this way. False when there is no such profile in the environment.
+    /// </summary>
+    public static async Task<bool> DeleteProfileAsync(TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit,
+        string environmentId, string id, string actor, string? ip, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
+        var profile = await profiles.FindAsync(environmentId, id, cancellationToken);
+        if (profile is null) return false;
+        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
         revoked.Add(sessions.RevokeProfile(profile.Id));
         db.Profiles.Remove(profile);
         // The whole record: when the event is delivered the profile is gone, and this is what the payload carries.
         Webhooks.EventLog.Record(db, Webhooks.EventTypes.ProfileDeleted, profile.EnvironmentId, profile.Id, Webhooks.WebhookPayload.Profile(profile), revoked[^1].CreatedAt);
-        var caller = http.ApiKeyCaller();
-        audit.Record(AuditActions.ProfileDeleted, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http));
-        await db.SaveChangesAsync(http.RequestAborted);
-        await transaction.CommitAsync(http.RequestAborted);
+        audit.Record(AuditActions.ProfileDeleted, actor, environmentId, profile.Id, ip);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         sessions.ApplyLocally(revoked);
-        return TypedResults.NoContent();
+        return true;
+    }
+
+    /// <summary>
+    /// Disables or enables a profile of this environment alone (the console's switch; the API does it as part of an
+    /// update, through the same <see cref="ApplyDisabled"/>). Null when there is no such profile; false when it
+    /// already was in that state.
+    /// </summary>
+    public static async Task<bool?> SetDisabledAsync(TesseraDbContext db, ProfileStore profiles, RevocationList revocations, AuditLog audit, TimeProvider clock,
+        string environmentId, string id, bool disabled, string actor, string? ip, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
+        var profile = await profiles.FindForUpdateAsync(environmentId, id, cancellationToken);
+        if (profile is null) return null;
+        var stateChange = ApplyDisabled(profile, disabled, clock.GetUtcNow().UtcDateTime);
+        if (stateChange is null) return false;
+        db.Revocations.Add(stateChange);
+        audit.Record(disabled ? AuditActions.ProfileDisabled : AuditActions.ProfileEnabled, actor, environmentId, profile.Id, ip);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        revocations.Apply(stateChange);
+        return true;
     }
 
     private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

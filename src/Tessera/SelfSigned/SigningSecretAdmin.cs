@@ -15,7 +15,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
 
     public sealed record CreatedSecret(SigningSecret Secret, string Value);
 
-    public async Task<CreatedSecret> CreateAsync(string environmentId, CancellationToken cancellationToken)
+    public async Task<CreatedSecret> CreateAsync(string environmentId, CancellationToken cancellationToken, string actor = "cli")
     {
         // 43 base62 characters: over 256 random bits.
         // 86 base62 characters: over 512 bits, so the secret is a full-size HS512 key (RFC 7518 section 3.2), which
@@ -31,7 +31,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.SigningSecrets.Add(secret);
-        audit.Record(AuditActions.SigningSecretCreated, "cli", environmentId, subject: id);
+        audit.Record(AuditActions.SigningSecretCreated, actor, environmentId, subject: id);
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedSecret(secret, value);
     }
@@ -59,7 +59,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
         db.SigningSecrets.AsNoTracking().Where(s => s.EnvironmentId == environmentId).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>Revokes the secret and, through the revocation log, every token it signed on every instance.</summary>
-    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken, string actor = "cli")
     {
         var secret = await db.SigningSecrets.FirstOrDefaultAsync(s => s.Id == id && s.RevokedAt == null, cancellationToken);
         if (secret is null) return false;
@@ -74,7 +74,7 @@ public sealed class SigningSecretAdmin(TesseraDbContext db, SigningSecretRing ri
             ExpiresAt = now + SelfSignedClaims.MaxLifetime + tokenOptions.Value.ClockSkew,
         };
         db.Revocations.Add(revocation);
-        audit.Record(AuditActions.SigningSecretRevoked, "cli", secret.EnvironmentId, subject: id);
+        audit.Record(AuditActions.SigningSecretRevoked, actor, secret.EnvironmentId, subject: id);
         await db.SaveChangesAsync(cancellationToken);
         revocations.Apply(revocation);
         return true;

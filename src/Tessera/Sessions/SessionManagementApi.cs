@@ -50,33 +50,64 @@ public static class SessionManagementApi
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeAllAsync(HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, string id)
     {
         var caller = http.ApiKeyCaller();
-        await using var transaction = await db.BeginWriteTransactionAsync(http.RequestAborted);
-        var profile = await profiles.FindAsync(caller.Environment.Id, id, http.RequestAborted);
-        if (profile is null) return ApiError.NotFound("Profile");
-        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, http.RequestAborted);
-        audit.Record(AuditActions.SessionsRevokedAll, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), detail: $"{revoked.Count} session(s)");
-        await db.SaveChangesAsync(http.RequestAborted);
-        await transaction.CommitAsync(http.RequestAborted);
+        return await RevokeAllOfProfileAsync(db, profiles, sessions, audit, caller.Environment.Id, id, caller.Key.Id, Credentials.ClientIp(http), http.RequestAborted) is null
+            ? ApiError.NotFound("Profile")
+            : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Revokes every live session of a profile of this environment, audited; the API and the console both revoke
+    /// this way. How many were revoked, or null when there is no such profile in the environment.
+    /// </summary>
+    public static async Task<int?> RevokeAllOfProfileAsync(TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit,
+        string environmentId, string id, string actor, string? ip, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginWriteTransactionAsync(cancellationToken);
+        var profile = await profiles.FindAsync(environmentId, id, cancellationToken);
+        if (profile is null) return null;
+        var revoked = await sessions.RevokeAllForProfileAsync(profile.Id, cancellationToken);
+        audit.Record(AuditActions.SessionsRevokedAll, actor, environmentId, profile.Id, ip, detail: $"{revoked.Count} session(s)");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         sessions.ApplyLocally(revoked);
-        return TypedResults.NoContent();
+        return revoked.Count;
     }
 
     private static async Task<Results<NoContent, JsonHttpResult<ApiError>>> RevokeOneAsync(HttpContext http, TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock, string id, string sessionId)
     {
         var caller = http.ApiKeyCaller();
-        var profile = await profiles.FindAsync(caller.Environment.Id, id, http.RequestAborted);
-        if (profile is null) return ApiError.NotFound("Profile");
-        if (!Guid.TryParse(sessionId, out var sessionGuid)) return ApiError.NotFound("Session");
+        return await RevokeOneOfProfileAsync(db, profiles, sessions, audit, clock, caller.Environment.Id, id, sessionId, caller.Key.Id, Credentials.ClientIp(http), http.RequestAborted) switch
+        {
+            RevokeOneOutcome.NoProfile => ApiError.NotFound("Profile"),
+            RevokeOneOutcome.NoSession => ApiError.NotFound("Session"),
+            _ => TypedResults.NoContent(),
+        };
+    }
+
+    public enum RevokeOneOutcome
+    {
+        Revoked,
+        NoProfile,
+        NoSession,
+    }
+
+    /// <summary>Revokes one live session of a profile of this environment, audited; for the API and the console.</summary>
+    public static async Task<RevokeOneOutcome> RevokeOneOfProfileAsync(TesseraDbContext db, ProfileStore profiles, SessionService sessions, AuditLog audit, TimeProvider clock,
+        string environmentId, string id, string sessionId, string actor, string? ip, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.FindAsync(environmentId, id, cancellationToken);
+        if (profile is null) return RevokeOneOutcome.NoProfile;
+        if (!Guid.TryParse(sessionId, out var sessionGuid)) return RevokeOneOutcome.NoSession;
         var now = clock.GetUtcNow().UtcDateTime;
         // The session must be this profile's (and so this environment's), and still live.
-        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionGuid && s.ProfileId == profile.Id && s.RevokedAt == null && s.ExpiresAt > now, http.RequestAborted);
-        if (session is null) return ApiError.NotFound("Session");
-        audit.Record(AuditActions.SessionRevoked, caller.Key.Id, caller.Environment.Id, profile.Id, Credentials.ClientIp(http), subject: sessionId);
+        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionGuid && s.ProfileId == profile.Id && s.RevokedAt == null && s.ExpiresAt > now, cancellationToken);
+        if (session is null) return RevokeOneOutcome.NoSession;
+        audit.Record(AuditActions.SessionRevoked, actor, environmentId, profile.Id, ip, subject: sessionId);
         await sessions.RevokeAsync(new SessionClaims
         {
             SessionId = session.Id, ProfileId = profile.Id, EnvironmentId = profile.EnvironmentId, IssuedBy = session.IssuedBy,
             IssuedAt = new DateTimeOffset(session.IssuedAt).ToUnixTimeSeconds(), NotBefore = 0, ExpiresAt = new DateTimeOffset(session.ExpiresAt).ToUnixTimeSeconds(),
-        }, http.RequestAborted);
-        return TypedResults.NoContent();
+        }, cancellationToken);
+        return RevokeOneOutcome.Revoked;
     }
 }

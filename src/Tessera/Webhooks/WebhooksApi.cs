@@ -157,17 +157,12 @@ public static class WebhooksApi
     {
         var subscription = await FindAsync(http, db, id, tracked: false);
         if (subscription is null) return NotFound();
-        var original = await db.WebhookDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.SubscriptionId == subscription.Id && d.Id == deliveryId, http.RequestAborted);
-        if (original is null) return ApiError.NotFound("Delivery");
-        if (original.Status == WebhookDeliveryStatus.Pending)
+        var (outcome, replay) = await WebhookReplay.ReplayAsync(db, clock, subscription.Id, deliveryId, http.RequestAborted);
+        if (outcome == WebhookReplay.Outcome.NotFound) return ApiError.NotFound("Delivery");
+        if (outcome == WebhookReplay.Outcome.StillPending)
             return ApiError.Conflict("Delivery is still pending", "Wait until it succeeds or is given up before replaying it.");
-        // A new delivery, queued after everything pending for the profile: a replay never jumps the queue.
-        var now = clock.GetUtcNow().UtcDateTime;
-        var replay = WebhookDispatcher.NewDelivery(subscription.Id, original.EnvironmentId, original.EventId, original.EventType, original.OrderingKey, now, original.Id);
-        db.WebhookDeliveries.Add(replay);
-        await db.SaveChangesAsync(http.RequestAborted);
         return TypedResults.Accepted($"/v1/webhooks/subscriptions/{subscription.Id}/deliveries",
-            new DeliveryView(replay.Id, replay.EventId, replay.EventType, "pending", 0, replay.NextAttemptAt, null, null, replay.ReplayOf, replay.CreatedAt, null, []));
+            new DeliveryView(replay!.Id, replay.EventId, replay.EventType, "pending", 0, replay.NextAttemptAt, null, null, replay.ReplayOf, replay.CreatedAt, null, []));
     }
 
     private static Task<WebhookSubscription?> FindAsync(HttpContext http, TesseraDbContext db, string id, bool tracked)
