@@ -9,8 +9,8 @@ namespace Tessera.Discovery;
 /// <summary>
 /// What a stock JWT verifier needs to check Tessera's public-key tokens with no call back per token (ADR 0010):
 /// each environment is an issuer, <c>&lt;base&gt;/environments/&lt;id&gt;</c>, with its own OpenID-style discovery
-/// document and JWKS; <c>/.well-known/jwks.json</c> holds every environment's keys for verifiers that check
-/// <c>iss</c> themselves. All anonymous: public keys are public.
+/// document and JWKS, and no set of all environments' keys is served (a verifier must be given one issuer). All
+/// anonymous: public keys are public.
 /// </summary>
 public static class DiscoveryApi
 {
@@ -32,14 +32,10 @@ public static class DiscoveryApi
     public static IEndpointRouteBuilder MapDiscoveryApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("").WithTags("Discovery");
-        group.MapGet("/.well-known/jwks.json", AllKeysAsync).ExcludeFromDescription();
         group.MapGet("/environments/{environmentId}/.well-known/jwks.json", EnvironmentKeysAsync).ExcludeFromDescription();
         group.MapGet("/environments/{environmentId}/.well-known/openid-configuration", DiscoveryAsync).ExcludeFromDescription();
         return routes;
     }
-
-    private static async Task<IResult> AllKeysAsync(HttpContext http, KeyPublication publication, CancellationToken cancellationToken) =>
-        Serve(http, await publication.AllAsync(cancellationToken));
 
     private static async Task<IResult> EnvironmentKeysAsync(string environmentId, HttpContext http, KeyPublication publication, CancellationToken cancellationToken)
     {

@@ -86,11 +86,15 @@ public static class ConsoleGate
         return string.Equals(origin, $"{http.Request.Scheme}://{http.Request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>HttpOnly, SameSite=Strict, Secure over https, scoped to /console.</summary>
+    /// <summary>
+    /// HttpOnly, SameSite=Strict, scoped to /console; Secure over https, and whenever the console's public address
+    /// (<c>Console:BaseUrl</c>) is https, even when a TLS proxy in front is not a trusted one and the request looks plain.
+    /// </summary>
     public static CookieOptions CookieOptions(HttpContext http) => new()
     {
         HttpOnly = true,
-        Secure = http.Request.IsHttps,
+        Secure = http.Request.IsHttps
+                 || http.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.BaseUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase),
         SameSite = SameSiteMode.Strict,
         Path = "/console",
         IsEssential = true,

@@ -72,12 +72,16 @@ public sealed class PooledSignatureKey
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != SignatureSize) return false;
+        // The hash on the stack: VerifyData would allocate for it. What the platform's ECDsa/RSA verify allocates
+        // itself (OpenSSL interop, ~1.2 KB) is the floor; AllocationFreeVerificationTests holds the path to it.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(data, hash);
         var key = Rent();
         try
         {
             return key is ECDsa ecdsa
-                ? ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-                : ((RSA)key).VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                ? ecdsa.VerifyHash(hash, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+                : ((RSA)key).VerifyHash(hash, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         }
         finally { Return(key); }
     }

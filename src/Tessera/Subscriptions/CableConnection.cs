@@ -30,7 +30,7 @@ public sealed class CableConnection
     private readonly SubscriptionOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<byte[]> _outbox;
     private readonly Channel<SubscriptionEvent> _events;
     private readonly Dictionary<string, SubscriptionOperation?> _channels = new(StringComparer.Ordinal);
     private readonly Lock _channelsLock = new();
@@ -51,7 +51,11 @@ public sealed class CableConnection
         _options = options;
         _clock = clock;
         _logger = logger;
-        _events = Channel.CreateBounded<SubscriptionEvent>(new BoundedChannelOptions(options.SendQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        _events = Channel.CreateBounded<SubscriptionEvent>(new BoundedChannelOptions(options.SendQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // Wait mode: TryWrite answers false when full (DropWrite would answer true and drop silently), and nothing here
+        // ever waits to write. Everything the server sends waits here: bounded too, so a client that stops reading cannot pile up results,
+        // pings and rejections (each echoing its identifier) in the server's memory.
+        _outbox = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(options.SendQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _commandTokens = options.CommandBurst;
         _commandsAt = clock.GetTimestamp();
     }
@@ -128,19 +132,52 @@ public sealed class CableConnection
     {
         if (Interlocked.Exchange(ref _disconnecting, 1) == 1) return;
         DisconnectReason = reason;
-        Send(Disconnect(reason, reconnect));
         _closeStatus = status;
+        if (!_outbox.Writer.TryWrite(Disconnect(reason, reconnect)))
+        {
+            // The client reads nothing: no room for the goodbye either.
+            Abort();
+            return;
+        }
         _outbox.Writer.TryComplete();
     }
 
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
-    private void Send(byte[] message) => _outbox.Writer.TryWrite(message);
+    /// <summary>Queues a message; a client so far behind that the queue is full is cut off (it reconnects and resubscribes).</summary>
+    private void Send(byte[] message)
+    {
+        if (_outbox.Writer.TryWrite(message) || Volatile.Read(ref _disconnecting) == 1) return;
+        Interlocked.Exchange(ref _disconnecting, 1);
+        DisconnectReason = "slow_client";
+        Abort();
+    }
+
+    /// <summary>Drops the connection without a closing handshake: for a client that does not read.</summary>
+    private void Abort()
+    {
+        _outbox.Writer.TryComplete();
+        _closing.Cancel();
+        _socket.Abort();
+    }
 
     private async Task SendLoopAsync(CancellationToken aborted)
     {
         await foreach (var message in _outbox.Reader.ReadAllAsync(aborted))
-            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, aborted);
+        {
+            try
+            {
+                // A client that stops reading fills its TCP window and stalls the send: bounded, then cut off.
+                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, aborted).WaitAsync(_options.SendTimeout, _clock, aborted);
+            }
+            catch (TimeoutException)
+            {
+                Interlocked.Exchange(ref _disconnecting, 1);
+                DisconnectReason ??= "slow_client";
+                Abort();
+                return;
+            }
+        }
         // The outbox completes on Close (after the disconnect message) or when the client left.
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
@@ -163,7 +200,7 @@ public sealed class CableConnection
             while (await timer.WaitForNextTickAsync(stop))
             {
                 // Each beat also asks the verifier again: expiry, revocation, a retired key.
-                if (!RecheckToken()) return;
+                if (!await RecheckTokenAsync()) return;
                 Send(Ping());
             }
         }
@@ -180,18 +217,55 @@ public sealed class CableConnection
         var check = _verifier.TryVerify(_token, out var verification);
         if (check == TokenCheck.NotCached)
         {
-            // Its key left the cache: verify with a load, and close if that refuses it.
-            _ = Task.Run(async () =>
-            {
-                var loaded = await _verifier.VerifyAsync(_token);
-                if (!loaded.IsValid) Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
-            });
+            // Its key left the cache: verified with a load, off this thread (the ping and event loops wait for it).
+            _ = RecheckWithLoadAsync();
             return true;
         }
         if (verification.IsValid) return true;
         Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
         return false;
     }
+
+    /// <summary>As <see cref="RecheckToken"/>, but a token whose key must be loaded is verified before it answers.</summary>
+    private async ValueTask<bool> RecheckTokenAsync()
+    {
+        if (Volatile.Read(ref _disconnecting) == 1) return false;
+        var check = _verifier.TryVerify(_token, out var verification);
+        if (check == TokenCheck.NotCached) return await RecheckWithLoadAsync();
+        if (verification.IsValid) return true;
+        Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
+        return false;
+    }
+
+    private async Task<bool> RecheckWithLoadAsync()
+    {
+        try
+        {
+            if ((await _verifier.VerifyAsync(_token)).IsValid) return true;
+            Close("unauthorized", reconnect: false, WebSocketCloseStatus.PolicyViolation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The key could not be loaded (the database is away): nothing more is sent on a token not checked; the
+            // client reconnects and is verified afresh.
+            _logger.LogWarning(ex, "Could not recheck a socket's token; closing it");
+            Close("server_restart", reconnect: true);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a revocation can change this socket's verdict: only those are rechecked, so one revocation costs a
+    /// verification per socket it concerns, not per socket on the instance.
+    /// </summary>
+    public bool ConcernedBy(Revocation revocation) => revocation.Kind switch
+    {
+        RevocationKind.Session => Guid.TryParse(revocation.Subject, out var session) && session == Claims.SessionId,
+        RevocationKind.Profile or RevocationKind.ProfileDisabled => revocation.Subject == ProfileId,
+        RevocationKind.SigningSecret => Claims.Kind == SessionKind.SelfSigned && revocation.Subject == Claims.IssuedBy,
+        RevocationKind.KeysRotated => revocation.Subject == EnvironmentId,
+        _ => false, // ProfileEnabled opens nothing; an API key's revocation leaves the sessions it issued valid
+    };
 
     // ---- Events ----
 
@@ -209,7 +283,7 @@ public sealed class CableConnection
             await foreach (var evt in _events.Reader.ReadAllAsync(stop))
             {
                 // Never a byte of data to a token revoked since it was last checked.
-                if (!RecheckToken()) return;
+                if (!await RecheckTokenAsync()) return;
                 KeyValuePair<string, SubscriptionOperation?>[] channels;
                 lock (_channelsLock) channels = _channels.ToArray();
                 foreach (var (identifier, operation) in channels)
@@ -235,7 +309,9 @@ public sealed class CableConnection
 
     private async Task ReceiveLoopAsync(CancellationToken stop)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes + 1);
+        // Commands are small: a socket holds a small buffer, grown (up to the bound) only for the message that needs it.
+        var limit = _options.MaxMessageBytes + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(SmallBuffer, limit));
         try
         {
             while (true)
@@ -249,7 +325,8 @@ public sealed class CableConnection
                         Close("invalid_request", reconnect: false, WebSocketCloseStatus.MessageTooBig);
                         return;
                     }
-                    received = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, _options.MaxMessageBytes + 1) - length), stop);
+                    if (length == buffer.Length) buffer = Grow(buffer, length, limit);
+                    received = await _socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, limit) - length), stop);
                     if (received.MessageType == WebSocketMessageType.Close) return;
                     length += received.Count;
                 } while (!received.EndOfMessage);
@@ -264,8 +341,12 @@ public sealed class CableConnection
                     Close("invalid_request", reconnect: false, WebSocketCloseStatus.PolicyViolation);
                     return;
                 }
-                if (received.MessageType != WebSocketMessageType.Text) continue;
-                Handle(buffer.AsSpan(0, length));
+                if (received.MessageType == WebSocketMessageType.Text) Handle(buffer.AsSpan(0, length));
+                if (buffer.Length > SmallBuffer)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Min(SmallBuffer, limit));
+                }
             }
         }
         finally
@@ -273,6 +354,22 @@ public sealed class CableConnection
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private const int SmallBuffer = 4096;
+
+    private static byte[] Grow(byte[] buffer, int length, int limit)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 4, limit));
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    /// <summary>
+    /// The longest channel identifier accepted. The SDK's is <c>{"channel":"GraphQLChannel","channelId":"…"}</c>, under
+    /// 100 characters; each reply echoes it, so a long one would multiply what a client makes the server send and keep.
+    /// </summary>
+    internal const int MaxIdentifierLength = 1024;
 
     /// <summary>One command. Malformed ones are ignored, as ActionCable's server does (they still count against the rate).</summary>
     private void Handle(ReadOnlySpan<byte> message)
@@ -288,8 +385,8 @@ public sealed class CableConnection
             identifier = root.TryGetProperty("identifier", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
             if (root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String) data = d.GetString();
         }
-        catch (JsonException) { return; }
-        if (command is null || identifier is null) return;
+        catch (Exception ex) when (IsMalformed(ex)) { return; }
+        if (command is null || identifier is null || identifier.Length > MaxIdentifierLength) return;
         switch (command)
         {
             case "subscribe": Subscribe(identifier); break;
@@ -323,8 +420,14 @@ public sealed class CableConnection
                 && document.RootElement.TryGetProperty("channel", out var channel) && channel.ValueKind == JsonValueKind.String
                 && channel.ValueEquals(ChannelName);
         }
-        catch (JsonException) { return false; }
+        catch (Exception ex) when (IsMalformed(ex)) { return false; }
     }
+
+    /// <summary>
+    /// What parsing a client's JSON throws on bad input: malformed JSON, and (from <c>GetString</c> and parsing a string)
+    /// an escaped lone surrogate that is not valid UTF-16/UTF-8.
+    /// </summary>
+    private static bool IsMalformed(Exception ex) => ex is JsonException or InvalidOperationException or ArgumentException;
 
     /// <summary><c>execute</c>: starts (or replaces) the channel's GraphQL subscription, answering like graphql-ruby.</summary>
     private void Perform(string identifier, string data)
@@ -341,7 +444,7 @@ public sealed class CableConnection
             JsonElement? variables = root.TryGetProperty("variables", out var v) && v.ValueKind == JsonValueKind.Object ? v.Clone() : null;
             request = new GraphQLRequest { Query = query, OperationName = operationName, VariablesJson = variables };
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
             return;
         }

@@ -69,15 +69,17 @@ public sealed class CableHub
 
     private void OnRevocation(Revocation revocation)
     {
-        CableConnection[] all;
+        List<CableConnection> concerned = [];
         lock (_lock)
         {
             if (_count == 0) return;
-            all = revocation.Kind is RevocationKind.Profile or RevocationKind.ProfileDisabled
-                ? _byProfile.Where(p => p.Key.ProfileId == revocation.Subject).SelectMany(p => p.Value).ToArray()
-                : _byProfile.Values.SelectMany(s => s).ToArray();
+            foreach (var sockets in _byProfile.Values)
+                foreach (var socket in sockets)
+                    if (socket.ConcernedBy(revocation)) concerned.Add(socket);
         }
-        // The verifier decides (one rule for HTTP and sockets); a session revocation costs one HMAC per socket here.
-        foreach (var socket in all) socket.RecheckToken();
+        if (concerned.Count == 0) return;
+        // The verifier decides (one rule for HTTP and sockets), off the thread that applied the revocation (often the
+        // revoking request itself): a key rotation rechecks every socket of its environment.
+        ThreadPool.QueueUserWorkItem(static sockets => { foreach (var socket in sockets) socket.RecheckToken(); }, concerned, preferLocal: false);
     }
 }

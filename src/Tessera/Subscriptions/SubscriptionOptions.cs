@@ -43,9 +43,15 @@ public sealed class SubscriptionOptions
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Events waiting to be sent to one socket; a socket further behind is closed (it reconnects). Defaults to 256.</summary>
+    /// <summary>
+    /// Events waiting to be executed for one socket, and messages waiting to be sent to it (each queue); a socket
+    /// further behind is closed (it reconnects). Defaults to 256.
+    /// </summary>
     [Range(1, 100_000)]
     public int SendQueueLength { get; set; } = 256;
+
+    /// <summary>How long one message may take to send; a client that stops reading is cut off after it. Defaults to 10 seconds.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Whether a socket may open, given what is open already.</summary>

@@ -12,6 +12,7 @@ public static class SubscriptionsRegistration
         services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.PingInterval > TimeSpan.Zero && o.PingInterval <= TimeSpan.FromSeconds(3), "Subscriptions:PingInterval must be above 0 and at most 3 seconds (the client reopens a link silent for 6).")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Subscriptions:PollInterval must be above 0.")
+            .Validate(o => o.SendTimeout > TimeSpan.Zero, "Subscriptions:SendTimeout must be above 0.")
             .ValidateOnStart();
         services.AddSingleton<CableHub>();
         services.AddSingleton<EventFeed>();

@@ -71,11 +71,9 @@ public static class TesseraTelemetry
                 .AddAspNetCoreInstrumentation(options =>
                 {
                     options.Filter = http => !IsUntraced(http.Request.Path);
-                    // The subscription socket carries its session token in the query string: never in a span.
-                    options.EnrichWithHttpRequest = (activity, request) =>
-                    {
-                        if (request.Path.StartsWithSegments(Subscriptions.SubscriptionsApi.Path)) activity.SetTag("url.query", null);
-                    };
+                    // Query strings carry credentials (the subscription socket's session token, the console's sign-in
+                    // link): never in a span, on any path.
+                    options.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null);
                 })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()

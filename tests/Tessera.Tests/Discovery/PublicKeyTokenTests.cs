@@ -115,10 +115,17 @@ public abstract class PublicKeyTokenTests(Backend backend, PostgresServer postgr
         var (es256, _) = await CreateEnvironmentAsync(JwsAlgorithm.ES256);
         var hs512Kid = Segment(await IssueAsync(ApiSecret), 0)["kid"]!.GetValue<string>();
         Assert.Empty(Kids(await JwksAsync($"/environments/{Environment.Id}/.well-known/jwks.json")));
-        var all = Kids(await JwksAsync("/.well-known/jwks.json"));
-        Assert.DoesNotContain(hs512Kid, all);
         var es256Kid = Assert.Single(Kids(await JwksAsync($"/environments/{es256.Id}/.well-known/jwks.json")));
-        Assert.Contains(es256Kid, all);
+        Assert.NotEqual(hs512Kid, es256Kid);
+    }
+
+    [Fact]
+    public async Task NoJwksHoldsEveryEnvironmentsKeysSoAVerifierCannotBeGivenOne()
+    {
+        // A verifier trusting one set of all environments' keys would take a SANDBOX token for a PRODUCTION one.
+        await CreateEnvironmentAsync(JwsAlgorithm.ES256);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.SendAsync(HttpMethod.Get, "/.well-known/jwks.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.SendAsync(HttpMethod.Get, "/.well-known/openid-configuration")).StatusCode);
     }
 
     [Fact]

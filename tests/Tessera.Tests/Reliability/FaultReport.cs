@@ -29,9 +29,10 @@ internal static class FaultReport
     }
 }
 
-/// <summary>The fault scenarios run one at a time: each starts processes and load of its own, and their figures mean
-/// more when they do not compete with one another.</summary>
-[CollectionDefinition(Name)]
+/// <summary>The fault scenarios run one at a time, and after the rest of the suite (not beside it): each starts
+/// processes and load of its own, which would starve the other tests' servers on a small machine, and their figures
+/// mean more when nothing competes with them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FaultScenarios
 {
     public const string Name = "Fault scenarios";

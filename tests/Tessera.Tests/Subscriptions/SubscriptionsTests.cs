@@ -268,6 +268,22 @@ public abstract class SubscriptionsTests(Backend backend, PostgresServer postgre
     }
 
     [Fact]
+    public async Task MalformedCommandsAndOverlongIdentifiersGetNoAnswerAndTheSocketStaysUsable()
+    {
+        await using var cable = await CableClient.ConnectAsync(Base, (await SessionAsync()).Token);
+        await cable.ReceiveAsync();
+        // An escaped lone surrogate is valid JSON but no string: the parser throws something else than JsonException.
+        await cable.SendRawAsync("""{"command":"subscribe","identifier":"\ud800"}""");
+        // An identifier each reply would echo, past the bound: ignored, not rejected with a copy of it.
+        await cable.SendAsync(new { command = "subscribe", identifier = CableClient.Identifier(new string('x', 1100)) });
+        // The next answer is this channel's confirmation: nothing was sent for the two above, the socket is open.
+        var identifier = await cable.SubscribeAsync("a");
+        await cable.SendRawAsync("""{"command":"message","identifier":""" + System.Text.Json.JsonSerializer.Serialize(identifier) + ""","data":"\ud800"}""");
+        var first = await cable.ExecuteAsync(identifier, ConnectionCreated);
+        Assert.Equal("""{"result":{"data":null},"more":true}""", first.GetProperty("message").GetRawText());
+    }
+
+    [Fact]
     public async Task AMessageOverTheSizeBoundClosesTheSocket()
     {
         await using var cable = await CableClient.ConnectAsync(Base, (await SessionAsync()).Token);
