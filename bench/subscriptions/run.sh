@@ -7,7 +7,7 @@ source "$here/../../compat/lib.sh"
 (cd "$here" && npm ci --silent --no-audit --no-fund)
 database="${1:-sqlite}"
 # Every idle socket shares one profile: lift the per-profile bound for the measurement.
-tessera_extra=(--Subscriptions:MaxSocketsPerProfile=100000 --Subscriptions:MaxSocketsPerInstance=100000 --Limits:Requests:PerMinute=1000000)
+tessera_extra=(--Subscriptions:MaxSocketsPerProfile=10000 --Subscriptions:MaxSocketsPerInstance=100000 --Limits:Requests:PerMinute=1000000)
 start_tessera "$database"
 # lib.sh starts the server with its own settings: restart it with the bench's bounds on the same database.
 stop_tessera

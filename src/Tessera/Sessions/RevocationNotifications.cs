@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Tessera.Data;
 
 namespace Tessera.Sessions;
@@ -24,38 +23,7 @@ public sealed class RevocationNotifications(RevocationSync sync, IOptions<Databa
     {
         if (database.Value.Provider != DatabaseProvider.Postgres) return;
         Metrics.BackgroundWork.MarkCurrentFlow();
-        var connectionString = new NpgsqlConnectionStringBuilder(database.Value.EffectiveConnectionString)
-        {
-            Pooling = false,        // a long-lived LISTEN connection must not go back to the pool
-            KeepAlive = 30,         // notice a silently dead connection
-            ApplicationName = "tessera-revocation-listener",
-        }.ConnectionString;
-        var retry = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => sync.Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                sync.Wake(); // anything committed while not listening
-                _listening.TrySetResult();
-                retry = TimeSpan.FromSeconds(1);
-                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Listening for revocations failed; polling alone until reconnected in {Retry}", retry);
-                try { await Task.Delay(retry, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
+        await PostgresListener.ListenAsync(database.Value.EffectiveConnectionString, Channel, "tessera-revocation-listener", sync.Wake,
+            _listening, logger, stoppingToken);
     }
 }

@@ -22,9 +22,7 @@ public sealed class RevocationSync(
     ILogger<RevocationSync> logger) : Hosting.PollingService(logger)
 {
     private static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(30);
-    private long _watermark;
-    private readonly SortedDictionary<long, long> _seenAboveWatermark = new();
-    private readonly Dictionary<long, long> _holesFirstSeen = new();
+    private readonly LogWatermark _watermark = new(clock, HoleGrace);
     private long _lastPrune;
     private readonly Hosting.WakeSignal _wake = new();
     private bool _woken;
@@ -55,7 +53,7 @@ public sealed class RevocationSync(
         // Disabled is a state, not an event that expires: the profiles table is its source of truth.
         foreach (var profileId in await db.Profiles.AsNoTracking().Where(p => p.DisabledAt != null).Select(p => p.Id).ToListAsync(cancellationToken))
             list.MarkDisabled(profileId);
-        _watermark = await db.Revocations.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
+        _watermark.Reset(await db.Revocations.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0);
         _lastPrune = clock.GetTimestamp();
         logger.LogInformation("Loaded {Count} live revocation(s)", live.Count);
         await base.StartAsync(cancellationToken);
@@ -91,54 +89,23 @@ public sealed class RevocationSync(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-        var watermark = _watermark;
+        long watermark;
+        lock (_watermark) watermark = _watermark.Value;
         var rows = await db.Revocations.AsNoTracking().Where(r => r.Id > watermark).OrderBy(r => r.Id).Take(5000).ToListAsync(cancellationToken);
         var now = clock.GetTimestamp();
-        lock (_seenAboveWatermark)
+        lock (_watermark)
         {
             foreach (var row in rows)
             {
                 list.Apply(row);
-                _seenAboveWatermark[row.Id] = now;
-                _holesFirstSeen.Remove(row.Id);
+                _watermark.Observe(row.Id, now);
             }
-            AdvanceWatermark(now);
+            _watermark.Advance(now);
         }
         if (clock.GetElapsedTime(_lastPrune, now) > TimeSpan.FromMinutes(1))
         {
             list.Prune(clock.GetUtcNow().UtcDateTime);
             _lastPrune = now;
-        }
-    }
-
-    private void AdvanceWatermark(long now)
-    {
-        if (_seenAboveWatermark.Count == 0) return;
-        var newest = _seenAboveWatermark.Keys.Last();
-        if (newest - _watermark > 100_000)
-        {
-            // Far behind (a bulk revocation): holes this wide are not worth tracking one by one.
-            _watermark = newest;
-            _seenAboveWatermark.Clear();
-            _holesFirstSeen.Clear();
-            return;
-        }
-        for (var id = _watermark + 1; id < newest; id++)
-        {
-            if (!_seenAboveWatermark.ContainsKey(id)) _holesFirstSeen.TryAdd(id, now);
-        }
-        while (true)
-        {
-            var next = _watermark + 1;
-            if (_seenAboveWatermark.Remove(next)) { _watermark = next; continue; }
-            // A hole at `next`: wait for it to fill unless it has been open longer than the grace period.
-            if (_holesFirstSeen.TryGetValue(next, out var firstSeen) && clock.GetElapsedTime(firstSeen, now) >= HoleGrace)
-            {
-                _holesFirstSeen.Remove(next);
-                _watermark = next;
-                continue;
-            }
-            return;
         }
     }
 }

@@ -28,9 +28,7 @@ public sealed class EventFeed(
     internal static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(10);
     private const int Batch = 1000;
     private readonly Hosting.WakeSignal _wake = new();
-    private readonly SortedDictionary<long, long> _seenAboveWatermark = new();
-    private readonly Dictionary<long, long> _holesFirstSeen = new();
-    private long _watermark;
+    private readonly LogWatermark _watermark = new(clock, HoleGrace);
     private TaskCompletionSource _nextPoll = NewSignal();
 
     public void Wake() => _wake.Notify();
@@ -51,7 +49,7 @@ public sealed class EventFeed(
         // Only events committed from now on: a socket is sent what happens while it is open.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TesseraDbContext>();
-        _watermark = await db.WebhookEvents.MaxAsync(e => (long?)e.Seq, cancellationToken) ?? 0;
+        _watermark.Reset(await db.WebhookEvents.MaxAsync(e => (long?)e.Seq, cancellationToken) ?? 0);
         await base.StartAsync(cancellationToken);
     }
 
@@ -76,15 +74,13 @@ public sealed class EventFeed(
         if (hub.Count == 0)
         {
             // No socket to send to: skip to the end of the log (a socket is sent only what happens while it is open).
-            _watermark = Math.Max(_watermark, await db.WebhookEvents.MaxAsync(e => (long?)e.Seq, cancellationToken) ?? 0);
-            _seenAboveWatermark.Clear();
-            _holesFirstSeen.Clear();
+            _watermark.Reset(Math.Max(_watermark.Value, await db.WebhookEvents.MaxAsync(e => (long?)e.Seq, cancellationToken) ?? 0));
             return 0;
         }
-        var watermark = _watermark;
+        var watermark = _watermark.Value;
         var rows = await db.WebhookEvents.AsNoTracking().Where(e => e.Seq > watermark).OrderBy(e => e.Seq).Take(Batch)
             .Select(e => new { e.Seq, e.Type, e.EnvironmentId, e.ProfileId, e.OccurredAt }).ToListAsync(cancellationToken);
-        var fresh = rows.Where(r => !_seenAboveWatermark.ContainsKey(r.Seq)).ToList();
+        var fresh = rows.Where(r => !_watermark.Seen(r.Seq)).ToList();
         // Records only of the rows a subscription can use (most events are balances and transactions' neighbours).
         var wanted = fresh.Where(r => r.ProfileId is not null && SubscriptionEvents.IsSubscribable(r.Type)).Select(r => r.Seq).ToList();
         var records = wanted.Count == 0
@@ -93,42 +89,13 @@ public sealed class EventFeed(
         var now = clock.GetTimestamp();
         foreach (var row in fresh)
         {
-            _seenAboveWatermark[row.Seq] = now;
-            _holesFirstSeen.Remove(row.Seq);
+            _watermark.Observe(row.Seq, now);
             if (records.TryGetValue(row.Seq, out var record)
                 && SubscriptionEvents.FromLog(row.Seq, row.Type, row.EnvironmentId, row.ProfileId, record, row.OccurredAt) is { } evt)
                 hub.Publish(evt);
         }
-        AdvanceWatermark(now);
+        _watermark.Advance(now);
         return rows.Count;
-    }
-
-    private void AdvanceWatermark(long now)
-    {
-        if (_seenAboveWatermark.Count == 0) return;
-        var newest = _seenAboveWatermark.Keys.Last();
-        if (newest - _watermark > 100_000)
-        {
-            // Far behind (a bulk import): holes this wide are not worth waiting for one by one.
-            _watermark = newest;
-            _seenAboveWatermark.Clear();
-            _holesFirstSeen.Clear();
-            return;
-        }
-        for (var seq = _watermark + 1; seq < newest; seq++)
-            if (!_seenAboveWatermark.ContainsKey(seq)) _holesFirstSeen.TryAdd(seq, now);
-        while (true)
-        {
-            var next = _watermark + 1;
-            if (_seenAboveWatermark.Remove(next)) { _watermark = next; continue; }
-            if (_holesFirstSeen.TryGetValue(next, out var firstSeen) && clock.GetElapsedTime(firstSeen, now) >= HoleGrace)
-            {
-                _holesFirstSeen.Remove(next);
-                _watermark = next;
-                continue;
-            }
-            return;
-        }
     }
 }
 
@@ -181,38 +148,7 @@ public sealed class EventNotifications(EventFeed feed, IOptions<DatabaseOptions>
     {
         if (database.Value.Provider != DatabaseProvider.Postgres) return;
         Metrics.BackgroundWork.MarkCurrentFlow();
-        var connectionString = new NpgsqlConnectionStringBuilder(database.Value.EffectiveConnectionString)
-        {
-            Pooling = false,
-            KeepAlive = 30,
-            ApplicationName = "tessera-event-listener",
-        }.ConnectionString;
-        var retry = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => feed.Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                feed.Wake();
-                _listening.TrySetResult();
-                retry = TimeSpan.FromSeconds(1);
-                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Listening for events failed; polling alone until reconnected in {Retry}", retry);
-                try { await Task.Delay(retry, stoppingToken); }
-                catch (OperationCanceledException) { return; }
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
+        await PostgresListener.ListenAsync(database.Value.EffectiveConnectionString, Channel, "tessera-event-listener", feed.Wake,
+            _listening, logger, stoppingToken);
     }
 }

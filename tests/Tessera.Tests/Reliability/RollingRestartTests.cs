@@ -50,7 +50,7 @@ public sealed class RollingRestartTests(PostgresServer postgres, ITestOutputHelp
             await running;
         }
         var ran = clock.Elapsed;
-        var audit = await WriteAudit.TakeAsync(cluster, load, TimeSpan.FromSeconds(90));
+        var audit = await WriteAudit.TakeAsync(cluster, load, TimeSpan.FromSeconds(300));
         foreach (var problem in audit.Problems) FaultReport.Progress(output, "rolling-restart", problem);
 
         var errors = load.Errors.ToList();

@@ -43,7 +43,7 @@ public sealed class SoakTests(PostgresServer postgres, ITestOutputHelper output)
             await running;
         }
         var ran = clock.Elapsed;
-        var audit = await WriteAudit.TakeAsync(cluster, load, TimeSpan.FromSeconds(60));
+        var audit = await WriteAudit.TakeAsync(cluster, load, TimeSpan.FromSeconds(300));
         var maxPool = new NpgsqlConnectionStringBuilder(cluster.ConnectionString).MaxPoolSize;
         var resources = SoakVerdict.Decide(samples, warmup, maxPool);
         var errors = load.Count((_, s) => s >= 500 || s == 0);
