@@ -25,20 +25,46 @@ public static class MetricsApi
     {
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section);
         services.AddSingleton<TesseraMetrics>();
+        services.AddSingleton<RequestHistory>();
         // Interceptors registered as services join every TesseraDbContext (see AddTesseraDatabase).
         services.AddSingleton<IInterceptor, DbCommandCounter>();
         return services;
     }
 
-    /// <summary>Counts every request; first in the pipeline so errors and refusals count too.</summary>
+    /// <summary>
+    /// Counts every request and records its duration in the hourly history; first in the pipeline so errors and
+    /// refusals count too. A request that completes synchronously (a token verification from memory) costs no
+    /// allocation here; one that awaits pays for one continuation.
+    /// </summary>
     public static IApplicationBuilder UseRequestCounting(this IApplicationBuilder app)
     {
         var metrics = app.ApplicationServices.GetRequiredService<TesseraMetrics>();
-        return app.Use((context, next) =>
+        var history = app.ApplicationServices.GetRequiredService<RequestHistory>();
+        var clock = app.ApplicationServices.GetRequiredService<TimeProvider>();
+        return app.Use(next => context =>
         {
             metrics.CountRequest();
-            return next(context);
+            var started = clock.GetTimestamp();
+            Task pending;
+            try
+            {
+                pending = next(context);
+            }
+            catch
+            {
+                history.Record(started);
+                throw;
+            }
+            if (!pending.IsCompleted) return RecordWhenDone(pending, history, started);
+            history.Record(started);
+            return pending;
         });
+    }
+
+    private static async Task RecordWhenDone(Task pending, RequestHistory history, long started)
+    {
+        try { await pending; }
+        finally { history.Record(started); }
     }
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder routes)

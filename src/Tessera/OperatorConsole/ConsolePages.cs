@@ -75,7 +75,8 @@ public static partial class ConsoleApi
             Text(sessions.GetValueOrDefault(e.Id).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             Text(failing.GetValueOrDefault(e.Id).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         }), "No environment yet: create one on the Environments page.");
-        var charts = await ConsoleCharts.RenderAsync(db, http.RequestServices.GetRequiredService<Metrics.TesseraMetrics>(), clock, http.RequestAborted);
+        var charts = await ConsoleCharts.RenderAsync(db, http.RequestServices.GetRequiredService<Metrics.TesseraMetrics>(),
+            http.RequestServices.GetRequiredService<Metrics.RequestHistory>(), clock, http.RequestAborted);
         return Page(http, "Overview", H($"""
             {charts}
             <h2>Environments</h2>

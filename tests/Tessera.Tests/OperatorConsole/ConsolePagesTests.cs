@@ -199,6 +199,35 @@ public abstract partial class ConsolePagesTests(Backend backend, PostgresServer 
     }
 
     [Fact]
+    public async Task TheOverviewChartsThisInstancesRequestsPerHourAndTheirP99()
+    {
+        var first = Clock.GetUtcNow().AddHours(1);
+        Clock.Advance(TimeSpan.FromHours(1));
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await Server.SendAsync(HttpMethod.Get, "/v1/webhooks/subscriptions", ApiSecret)).StatusCode);
+        Clock.Advance(TimeSpan.FromHours(1));
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Unauthorized, (await Server.SendAsync(HttpMethod.Get, "/v1/webhooks/subscriptions", "wrong")).StatusCode);
+        Clock.Advance(TimeSpan.FromHours(1));
+        var viewer = await ConsoleBrowser.SignedInAsync(Server, ConsoleRole.Viewer, "vic");
+
+        var overview = await viewer.PageAsync("/console");
+        var requests = Figure(overview, "Requests (this instance)");
+        Assert.Contains($"<title>{first:HH}:00: 3</title>", requests);
+        Assert.Contains($"<title>{first.AddHours(1):HH}:00: 5</title>", requests);
+        // Every request counts, refused ones too; the overview itself is recorded once it is answered.
+        Assert.Matches(@"class=""total"">\d+ in 24 h", requests);
+        var p99 = Figure(overview, "p99 latency, ms (this instance)");
+        Assert.Equal(24, Regex.Matches(p99, "<rect ").Count);
+        Assert.Contains($"<title>{first:HH}:00: ", p99);
+    }
+
+    private static string Figure(string page, string caption)
+    {
+        var at = page.IndexOf($"<figcaption>{caption} ", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"no chart \"{caption}\"");
+        return page[at..page.IndexOf("</figure>", at, StringComparison.Ordinal)];
+    }
+
+    [Fact]
     public async Task EveryPageRendersForAViewerAndTheAuditLogFilters()
     {
         await IssueSessionAsync("ada@example.com");
