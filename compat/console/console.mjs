@@ -79,6 +79,12 @@ try {
   await submit('main form button[type=submit]')
   if (!page.url().endsWith('/console')) fail(`opening the link landed on ${page.url()}`)
   if (!(await page.content()).includes('Overview')) fail('no overview after opening the link')
+  // The requests this instance answered so far (the link's page among them) are on the hourly chart.
+  const totals = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('figure.chart figcaption')]
+    .map(c => [c.firstChild.textContent.trim(), c.querySelector('.total')?.textContent ?? ''])))
+  for (const chart of ['Requests (this instance)', 'p99 latency, ms (this instance)'])
+    if (!(chart in totals)) fail(`no "${chart}" chart on the overview: ${JSON.stringify(totals)}`)
+  if (!/^[1-9][\d,]* in 24 h$/.test(totals['Requests (this instance)'])) fail(`the requests chart counts nothing: ${JSON.stringify(totals)}`)
   const cookies = await browser.cookies()
   const cookie = cookies.find(c => c.name === 'tessera_console')
   if (!cookie?.httpOnly || cookie.sameSite !== 'Strict') fail(`the console cookie is not HttpOnly + SameSite=Strict: ${JSON.stringify(cookie)}`)
