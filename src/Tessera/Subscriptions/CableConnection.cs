@@ -148,6 +148,9 @@ public sealed class CableConnection
     private void Send(byte[] message)
     {
         if (_outbox.Writer.TryWrite(message) || Volatile.Read(ref _disconnecting) == 1) return;
+        // A refused write is a full queue only while the connection lives: after the client left (the outbox is
+        // completed once _closing is cancelled) it is a late event, not a slow client.
+        if (_closing.IsCancellationRequested) return;
         Interlocked.Exchange(ref _disconnecting, 1);
         DisconnectReason = "slow_client";
         Abort();

@@ -28,9 +28,14 @@ public sealed class DispatcherKillTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var smtp = await SmtpCaptureServer.StartAsync(delaySeconds: 1); // a slow relay: A is almost always mid-send when killed
         await using var receiver = await WebhookReceiver.StartAsync();
+        // The endpoint answers the first two events at once, then holds every request until A is dead: A is sure to
+        // be mid-send when it is killed, however fast it runs (a fixed delay stopped being enough once the database
+        // answered quickly). B's sends, after the kill, are answered at once.
+        var answered = 0;
+        var aKilled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.Respond = async (_, cancellationToken) =>
         {
-            await Task.Delay(300, cancellationToken); // a slow endpoint, so A holds deliveries in flight
+            if (Interlocked.Increment(ref answered) > 2) await aKilled.Task.WaitAsync(cancellationToken);
             return 200;
         };
         var settings = FaultSuite.DispatcherSettings(smtp.Port);
@@ -71,6 +76,7 @@ public sealed class DispatcherKillTests(PostgresServer postgres)
                     && await db.WebhookDeliveries.AnyAsync(d => d.Status == WebhookDeliveryStatus.Pending && d.LockedBy != null, Ct)),
                 60, "instance A to hold outbox and webhook leases mid-send");
             await a.KillAsync();
+            aKilled.SetResult();
         }
         var heldMessages = await observer.WithDbAsync(db => db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Pending && m.LockedBy != null, Ct));
         var heldDeliveries = await observer.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.Status == WebhookDeliveryStatus.Pending && d.LockedBy != null, Ct));
