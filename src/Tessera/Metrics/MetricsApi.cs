@@ -34,7 +34,8 @@ public static class MetricsApi
     /// <summary>
     /// Counts every request and records its duration in the hourly history; first in the pipeline so errors and
     /// refusals count too. A request that completes synchronously (a token verification from memory) costs no
-    /// allocation here; one that awaits pays for one continuation.
+    /// allocation here; one that awaits pays for one continuation. A WebSocket (101) is counted but its lifetime is
+    /// not a request's duration: a few hour-long sockets would otherwise be the p99.
     /// </summary>
     public static IApplicationBuilder UseRequestCounting(this IApplicationBuilder app)
     {
@@ -55,16 +56,21 @@ public static class MetricsApi
                 history.Record(started);
                 throw;
             }
-            if (!pending.IsCompleted) return RecordWhenDone(pending, history, started);
-            history.Record(started);
+            if (!pending.IsCompleted) return RecordWhenDone(pending, context, history, started);
+            Record(context, history, started);
             return pending;
         });
     }
 
-    private static async Task RecordWhenDone(Task pending, RequestHistory history, long started)
+    private static async Task RecordWhenDone(Task pending, HttpContext context, RequestHistory history, long started)
     {
         try { await pending; }
-        finally { history.Record(started); }
+        finally { Record(context, history, started); }
+    }
+
+    private static void Record(HttpContext context, RequestHistory history, long started)
+    {
+        if (context.Response.StatusCode != StatusCodes.Status101SwitchingProtocols) history.Record(started);
     }
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder routes)

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Metrics;
 using Tessera.Tests.Infrastructure;
 using Xunit;
@@ -60,6 +63,48 @@ public sealed class RequestHistoryTests
         history.Record(clock.GetUtcNow(), TimeSpan.FromMilliseconds(2));
         Assert.Equal(1, history.LastDay()[^1].Requests);
         Assert.Equal(1, history.LastDay().Sum(h => h.Requests));
+    }
+
+    [Fact]
+    public async Task TheMiddlewareRecordsSynchronousAsynchronousAndFailedRequestsButNotASocketsLifetime()
+    {
+        var clock = new FakeClock(new DateTimeOffset(2026, 12, 7, 9, 15, 0, TimeSpan.Zero));
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddSingleton<TesseraMetrics>().AddSingleton<RequestHistory>().BuildServiceProvider();
+        var app = new ApplicationBuilder(services);
+        app.UseRequestCounting();
+        var release = new TaskCompletionSource();
+        app.Run(context => context.Request.Path.Value switch
+        {
+            "/sync" => Task.CompletedTask,
+            "/async" => release.Task,
+            "/throws" => throw new InvalidOperationException("handler failed"),
+            "/socket" => SwitchProtocols(context),
+            _ => Task.CompletedTask,
+        });
+        var pipeline = app.Build();
+        var history = services.GetRequiredService<RequestHistory>();
+        long Recorded() => history.LastDay().Sum(h => h.Requests);
+
+        await pipeline(Request("/sync"));
+        Assert.Equal(1, Recorded());
+        var slow = pipeline(Request("/async"));
+        Assert.Equal(1, Recorded()); // not before it ends
+        release.SetResult();
+        await slow;
+        Assert.Equal(2, Recorded());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline(Request("/throws")));
+        Assert.Equal(3, Recorded());
+        await pipeline(Request("/socket"));
+        Assert.Equal(3, Recorded());
+        Assert.Equal(4, services.GetRequiredService<TesseraMetrics>().HttpRequests); // still counted as a request
+    }
+
+    private static DefaultHttpContext Request(string path) => new() { Request = { Path = path } };
+
+    private static Task SwitchProtocols(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status101SwitchingProtocols;
+        return Task.CompletedTask;
     }
 
     [Fact]
