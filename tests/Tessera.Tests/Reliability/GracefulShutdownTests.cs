@@ -10,9 +10,9 @@ using Xunit;
 namespace Tessera.Tests.Reliability;
 
 /// <summary>
-/// Issue 23, item 6 (quick form): SIGTERM with requests in flight and an outbox message mid-send. The requests finish
-/// with their answers, the process exits 0 within the host's shutdown timeout (30 s, .NET's default), and the
-/// message's lease is let go, so another instance sends it at once rather than when the lease expires.
+/// Issue 23, item 6 (quick form): SIGTERM with requests in flight, an outbox message and a webhook delivery mid-send.
+/// The requests finish with their answers, the process exits 0 within the host's shutdown timeout (30 s, .NET's
+/// default), and both leases are let go, so another instance sends them at once rather than when the leases expire.
 /// </summary>
 [Collection(FaultScenarios.Name)]
 public sealed class GracefulShutdownTests(ITestOutputHelper output)
@@ -20,7 +20,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     private const int InFlight = 5;
 
     [Fact]
-    public async Task SigtermDrainsInFlightRequestsReleasesOutboxLeasesAndExitsZero()
+    public async Task SigtermDrainsInFlightRequestsReleasesOutboxAndWebhookLeasesAndExitsZero()
     {
         var ct = TestContext.Current.CancellationToken;
         var (file, connectionString, init) = await TesseraCliProcess.InitFreshSqliteAsync("tessera-shutdown-");
@@ -30,20 +30,34 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         using var smtp = new TcpListener(IPAddress.Loopback, 0);
         smtp.Start();
         var smtpConnected = smtp.AcceptSocketAsync(ct).AsTask();
+        // A webhook endpoint that accepts and never answers: the webhook dispatcher stays mid-send too (its timeout is
+        // set past the test's length, so the lease is still held, not given back by a timed-out attempt, at SIGTERM).
+        using var hook = new TcpListener(IPAddress.Loopback, 0);
+        hook.Start();
+        var hookConnected = hook.AcceptSocketAsync(ct).AsTask();
         var (server, _) = await TesseraServerProcess.StartAsync(DatabaseProvider.Sqlite, connectionString,
             "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={((IPEndPoint)smtp.LocalEndpoint).Port}", "--Email:Smtp:UseTls=false",
-            "--Email:From=Tessera <no-reply@tessera.test>");
+            "--Email:From=Tessera <no-reply@tessera.test>",
+            "--Webhooks:AllowPrivateTargets=true", "--Webhooks:Timeout=00:01:00", "--Webhooks:LockDuration=00:05:00");
         await using var _server = server;
         using var held = await WaitAsync(smtpConnected, "the dispatcher to connect to SMTP", async () =>
         {
             using var http = server.CreateClient();
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+            var subscribed = await http.PostAsync("/v1/webhooks/subscriptions", System.Net.Http.Json.JsonContent.Create(new
+            {
+                name = "shutdown", targetUrl = $"http://127.0.0.1:{((IPEndPoint)hook.LocalEndpoint).Port}/hook", eventTypes = new[] { "profile.created" },
+            }), ct);
+            Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/v1/users/sessions", Json("""{"email":"ada@example.com"}"""), ct)).StatusCode);
             http.DefaultRequestHeaders.Authorization = null;
             var identify = await http.PostAsync("/v1/users/session", System.Net.Http.Json.JsonContent.Create(new { session = new { clientId = init.GetProperty("emailClient").Str("id"), email = "ada@example.com" } }), ct);
             Assert.Equal(HttpStatusCode.Accepted, identify.StatusCode);
         });
         Assert.Equal(1, await CountAsync(file, "SELECT COUNT(*) FROM outbox_messages WHERE status = 'Pending' AND locked_by IS NOT NULL", ct));
+        using var hookHeld = await WaitAsync(hookConnected, "the webhook dispatcher to connect to its endpoint", () => Task.CompletedTask);
+        await WaitForAsync(async () => await CountAsync(file, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'Pending' AND locked_by IS NOT NULL", ct) == 1,
+            "the webhook delivery's lease to be visible");
 
         // Requests inside their handlers: each got "100 Continue", which Kestrel sends when the handler reads the body.
         var requests = new List<(TcpClient Client, NetworkStream Stream)>();
@@ -64,18 +78,34 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(35));
         var exitedAfter = Stopwatch.GetElapsedTime(signalled);
         var leases = await CountAsync(file, "SELECT COUNT(*) FROM outbox_messages WHERE status = 'Pending' AND (locked_by IS NOT NULL OR locked_until IS NOT NULL)", ct);
+        var webhookLeases = await CountAsync(file, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'Pending' AND (locked_by IS NOT NULL OR locked_until IS NOT NULL)", ct);
+        var webhookPending = await CountAsync(file, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'Pending'", ct);
 
         var completed = statuses.Count(s => s.StartsWith("HTTP/1.1 2", StringComparison.Ordinal));
-        FaultReport.Verdict(output, "graceful-shutdown", completed == InFlight && exitCode == 0 && leases == 0,
+        FaultReport.Verdict(output, "graceful-shutdown", completed == InFlight && exitCode == 0 && leases == 0 && webhookLeases == 0 && webhookPending == 1,
             $"{InFlight} requests in flight at SIGTERM, {completed} answered 2xx, lost {InFlight - completed}; exit code {exitCode?.ToString() ?? "none (still running)"} " +
-            $"{exitedAfter.TotalSeconds:0.00} s after SIGTERM (host timeout 30 s); outbox leases still held after exit: {leases}");
+            $"{exitedAfter.TotalSeconds:0.00} s after SIGTERM (host timeout 30 s); leases still held after exit: outbox {leases}, webhooks {webhookLeases} " +
+            $"(the webhook delivery mid-send at SIGTERM is pending again: {webhookPending == 1})");
         Assert.All(statuses, s => Assert.StartsWith("HTTP/1.1 201", s));
         Assert.Equal(0, exitCode);
         Assert.Equal(0, leases);
+        Assert.Equal(0, webhookLeases);
+        Assert.Equal(1, webhookPending); // released for the next instance, not marked failed or sent
         Assert.Null(await SqliteBackup.IntegrityCheckAsync(file, ct));
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    // The dispatcher writes its claim before it connects, but the connection is what the test sees first: a few reads.
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await condition()) return;
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Fail($"timed out waiting for {what}");
+    }
 
     private static async Task<Socket> WaitAsync(Task<Socket> signal, string what, Func<Task> cause)
     {
