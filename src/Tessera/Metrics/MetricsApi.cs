@@ -53,7 +53,7 @@ public static class MetricsApi
             }
             catch
             {
-                history.Record(started);
+                Record(context, history, started);
                 throw;
             }
             if (!pending.IsCompleted) return RecordWhenDone(pending, context, history, started);

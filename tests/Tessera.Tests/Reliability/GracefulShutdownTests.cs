@@ -56,8 +56,9 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         });
         Assert.Equal(1, await CountAsync(file, "SELECT COUNT(*) FROM outbox_messages WHERE status = 'Pending' AND locked_by IS NOT NULL", ct));
         using var hookHeld = await WaitAsync(hookConnected, "the webhook dispatcher to connect to its endpoint", () => Task.CompletedTask);
-        await WaitForAsync(async () => await CountAsync(file, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'Pending' AND locked_by IS NOT NULL", ct) == 1,
-            "the webhook delivery's lease to be visible");
+        // The dispatcher writes its claim before it connects, so this holds at once; the bound is only a safety.
+        await Faults.FaultSuite.WaitUntilAsync(async () => await CountAsync(file, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'Pending' AND locked_by IS NOT NULL", ct) == 1,
+            30, "the webhook delivery's lease to be visible");
 
         // Requests inside their handlers: each got "100 Continue", which Kestrel sends when the handler reads the body.
         var requests = new List<(TcpClient Client, NetworkStream Stream)>();
@@ -95,17 +96,6 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    // The dispatcher writes its claim before it connects, but the connection is what the test sees first: a few reads.
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await condition()) return;
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-        Assert.Fail($"timed out waiting for {what}");
-    }
 
     private static async Task<Socket> WaitAsync(Task<Socket> signal, string what, Func<Task> cause)
     {
