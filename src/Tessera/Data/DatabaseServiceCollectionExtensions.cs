@@ -17,6 +17,7 @@ public static class DatabaseServiceCollectionExtensions
             .Validate(o => o.SqliteSynchronous is "normal" or "full", "Database:SqliteSynchronous must be normal or full.")
             .ValidateOnStart();
 
+        SqliteThreading.ConfigureOnce();
         services.AddDbContextPool<TesseraDbContext>((sp, options) =>
         {
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
