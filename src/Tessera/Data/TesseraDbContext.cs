@@ -29,6 +29,18 @@ public sealed partial class TesseraDbContext(DbContextOptions<TesseraDbContext> 
     public DbSet<PasscodeFailure> PasscodeFailures => Set<PasscodeFailure>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
+    private bool? _isPostgres;
+
+    /// <summary>
+    /// Whether this context runs on PostgreSQL (else SQLite), asked once per context: <c>Database.IsNpgsql()</c> reads
+    /// the provider's assembly name, an allocation on every call of the hot paths that branch on it. A pooled context
+    /// never changes provider.
+    /// </summary>
+    public bool IsPostgres => _isPostgres ??= Database.IsNpgsql();
+
+    /// <summary>The other provider: see <see cref="IsPostgres"/>.</summary>
+    public bool IsSqlite => !IsPostgres;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TesseraDbContext).Assembly);

@@ -37,7 +37,7 @@ public sealed class WriteTransaction : IAsyncDisposable
     {
         SemaphoreSlim? gate = null;
         var opened = false;
-        if (db.Database.IsSqlite())
+        if (db.IsSqlite)
         {
             // Open (and set up) the connection before queueing, so the gate is held only for the transaction itself.
             if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)

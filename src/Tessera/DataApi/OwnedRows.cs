@@ -13,7 +13,7 @@ internal static class OwnedRows
     /// </summary>
     public static async Task<T?> FindForUpdateAsync<T>(TesseraDbContext db, GraphQLCaller caller, string id, CancellationToken cancellationToken) where T : class
     {
-        if (!db.Database.IsNpgsql())
+        if (!db.IsPostgres)
             return await db.Set<T>().FirstOrDefaultAsync(r => EF.Property<string>(r, "Id") == id
                                                             && EF.Property<string>(r, "EnvironmentId") == caller.EnvironmentId
                                                             && EF.Property<string>(r, "ProfileId") == caller.ProfileId, cancellationToken);

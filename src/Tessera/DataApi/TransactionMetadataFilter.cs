@@ -47,7 +47,7 @@ internal static class TransactionMetadataFilter
             return "{" + (arguments.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
         }
 
-        var sqlite = db.Database.IsSqlite();
+        var sqlite = db.IsSqlite;
         foreach (var (path, value) in leaves)
         {
             if (!sqlite)

@@ -154,7 +154,7 @@ public static class TransactionPages
             if (unfiltered && sort == Sort.DateDesc && !backwards && before is null)
             {
                 var page = after is { } cursor
-                    ? (db.Database.IsNpgsql() ? NewestFirstAfterOnPostgres : NewestFirstAfter).For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
+                    ? (db.IsPostgres ? NewestFirstAfterOnPostgres : NewestFirstAfter).For(db)(db, environmentId, profileId, DateOnly.FromDayNumber((int)cursor.Key), cursor.Id, size + 1)
                     : NewestFirst.For(db)(db, environmentId, profileId, size + 1);
                 list = new List<TransactionView>(size + 1);
                 await foreach (var row in page.WithCancellation(cancellationToken)) list.Add(row);

@@ -53,7 +53,7 @@ internal sealed class BulkUpsert<TEntity> where TEntity : class
         _getters = _properties.Select(p => p.GetGetter()).ToArray();
         var names = _properties.Select(p => Quote(p.GetColumnName(table)!)).ToArray();
         _columns = string.Join(", ", names);
-        _positional = db.Database.IsNpgsql();
+        _positional = db.IsPostgres;
         _rowsPerStatement = Math.Max(1, (_positional ? MaxParametersPostgres : MaxParametersSqlite) / _properties.Length);
 
         var updated = _properties.Where(p => !Fixed.Contains(p.Name)).Select(p => Quote(p.GetColumnName(table)!)).ToList();

@@ -35,7 +35,7 @@ public sealed class SendLimitLocks(IOptions<PasscodeOptions> options)
     /// <summary>The modes to start with: exclusive for a limit that in-flight sends alone could reach.</summary>
     public async ValueTask<Modes> FirstModesAsync(TesseraDbContext db, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql()) return default; // SQLite's writers go one at a time: no lock to choose
+        if (!db.IsPostgres) return default; // SQLite's writers go one at a time: no lock to choose
         var maxConnections = await MaxConnectionsAsync(db, cancellationToken);
         return new Modes(_options.MaxSendsPerIpPerHour <= maxConnections, _options.MaxSendsPerEnvironmentPerHour <= maxConnections);
     }

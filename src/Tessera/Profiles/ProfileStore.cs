@@ -37,7 +37,7 @@ public sealed class ProfileStore(TesseraDbContext db, TimeProvider clock)
     /// </summary>
     public async Task<Profile?> FindForUpdateAsync(string environmentId, string idOrUuid, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql()) return await FindAsync(environmentId, idOrUuid, cancellationToken);
+        if (!db.IsPostgres) return await FindAsync(environmentId, idOrUuid, cancellationToken);
         IQueryable<Profile> query;
         if (Ids.IsProfileId(idOrUuid))
             query = db.Profiles.FromSql($"SELECT * FROM profiles WHERE environment_id = {environmentId} AND id = {idOrUuid} FOR UPDATE");
