@@ -184,6 +184,45 @@ public abstract class TransactionPaginationTests(Backend backend, PostgresServer
         Assert.Equal("2026-01-03", account.Str("transactedLastOn"));
         Assert.Equal("Test Bank", account.GetProperty("connection").GetProperty("institution").Str("name"));
     }
+
+    [Fact]
+    public async Task APageWhoseRowsNameNineteenAccountsGivesEachRowItsOwnAccount()
+    {
+        // The page's accounts are read eight ids per query: 19 accounts take three queries, the last one short.
+        var seeded = await SeedProfileAsync(2);
+        var now = Clock.GetUtcNow().UtcDateTime;
+        var extra = Enumerable.Range(0, 17).Select(i => new Tessera.FinancialData.Account
+        {
+            Id = Tessera.Security.Ids.New("acct_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, ConnectionId = seeded.ConnectionId,
+            Name = $"Extra {i}", Type = Tessera.FinancialData.AccountType.Checking, Kind = Tessera.FinancialData.AccountKind.Depository, CurrencyCode = "USD", CreatedAt = now, UpdatedAt = now,
+        }).ToList();
+        var rows = extra.Select((a, i) => new Tessera.FinancialData.Transaction
+        {
+            Id = Tessera.Security.Ids.New("txn_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, AccountId = a.Id, Date = new DateOnly(2026, 3, 1).AddDays(i),
+            Description = $"At {a.Name}", Amount = 500 + i, CurrencyCode = "USD", EntryType = Tessera.FinancialData.EntryType.Debit,
+            Status = Tessera.FinancialData.TransactionStatus.Posted, CreatedAt = now, UpdatedAt = now,
+        }).ToList();
+        await Server.WithDbAsync(async db =>
+        {
+            db.Accounts.AddRange(extra);
+            db.Transactions.AddRange(rows);
+            return await db.SaveChangesAsync();
+        });
+        var expected = await Server.WithDbAsync(db => db.Transactions.Where(t => t.ProfileId == seeded.ProfileId)
+            .Join(db.Accounts, t => t.AccountId, a => a.Id, (t, a) => new { t.Id, AccountId = a.Id, a.Name }).ToListAsync());
+
+        var nodes = (await QueryAsync(seeded.Token, "{ transactions(first: 40) { nodes { id account { id name } } } }"))
+            .GetProperty("transactions").GetProperty("nodes").EnumerateArray().ToList();
+
+        Assert.Equal(19, nodes.Count);
+        Assert.Equal(19, nodes.Select(n => n.GetProperty("account").Str("id")).Distinct().Count());
+        foreach (var node in nodes)
+        {
+            var row = Assert.Single(expected, e => e.Id == node.Str("id"));
+            Assert.Equal(row.AccountId, node.GetProperty("account").Str("id"));
+            Assert.Equal(row.Name, node.GetProperty("account").Str("name"));
+        }
+    }
 }
 
 public sealed class TransactionPaginationTestsOnSqlite(PostgresServer postgres) : TransactionPaginationTests(Backend.Sqlite, postgres);
