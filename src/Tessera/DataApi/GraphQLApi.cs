@@ -63,26 +63,44 @@ public static class GraphQLApi
         // byte past the limit, and Kestrel is told the same, so no request costs more than the limit in memory.
         if (http.Request.ContentLength > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxBodyBytes + 1;
-        var body = new ArrayBufferWriter<byte>(4096);
-        while (true)
+        // The body is read into a pooled buffer (a fresh 4 KB array per request was ~4% of a transactions page's
+        // allocations); the parsed document reads from it, so it goes back to the pool only after the response.
+        var body = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            int read;
-            try { read = await http.Request.Body.ReadAsync(body.GetMemory(4096), http.RequestAborted); }
-            catch (BadHttpRequestException ex)
+            var length = 0;
+            while (true)
             {
-                if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge) await BodyTooLargeAsync(http);
-                else await RequestErrorAsync(http, 400, "The request body could not be read.");
-                return;
+                if (length == body.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(body.Length * 2, MaxBodyBytes + 1));
+                    body.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(body);
+                    body = larger;
+                }
+                int read;
+                try { read = await http.Request.Body.ReadAsync(body.AsMemory(length), http.RequestAborted); }
+                catch (BadHttpRequestException ex)
+                {
+                    if (ex.StatusCode == StatusCodes.Status413PayloadTooLarge) await BodyTooLargeAsync(http);
+                    else await RequestErrorAsync(http, 400, "The request body could not be read.");
+                    return;
+                }
+                if (read == 0) break;
+                length += read;
+                if (length > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
             }
-            if (read == 0) break;
-            body.Advance(read);
-            if (body.WrittenCount > MaxBodyBytes) { await BodyTooLargeAsync(http); return; }
+            await ExecuteBodyAsync(http, graphql, caller, body.AsMemory(0, length));
         }
+        finally { ArrayPool<byte>.Shared.Return(body); }
+    }
 
+    private static async Task ExecuteBodyAsync(HttpContext http, GraphQLService graphql, GraphQLCaller caller, ReadOnlyMemory<byte> body)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.WrittenMemory, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException)
         {
