@@ -7,8 +7,9 @@ namespace Tessera.Data;
 /// "serialized": every API call (each column read of each row included) takes and releases the connection's mutex,
 /// which cost ~5% of a GraphQL transactions page's CPU (perf: <c>pthread_mutex_lock</c>/<c>unlock</c>). Tessera never
 /// uses one connection from two threads at once (a pooled connection belongs to one DbContext, the group-commit
-/// writer to its own loop), which is all multi-thread mode asks. Memory statistics, which take a global mutex on every
-/// allocation, are off too: nothing reads them.
+/// writer to its own loop), which is all multi-thread mode asks; EF's check that a context is not used by two flows at
+/// once guards that in Debug builds, where the tests run (<see cref="DatabaseServiceCollectionExtensions"/>). Memory
+/// statistics, which take a global mutex on every allocation, are off too: nothing reads them.
 /// </summary>
 /// <remarks>
 /// SQLite accepts this only before it initializes, that is before the process opens its first connection. Later (a
