@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using System.Text.Json;
+using Tessera.FinancialData;
+using Tessera.Security;
 using Tessera.Tests.Infrastructure;
 using Xunit;
 
@@ -191,16 +193,16 @@ public abstract class TransactionPaginationTests(Backend backend, PostgresServer
         // The page's accounts are read eight ids per query: 19 accounts take three queries, the last one short.
         var seeded = await SeedProfileAsync(2);
         var now = Clock.GetUtcNow().UtcDateTime;
-        var extra = Enumerable.Range(0, 17).Select(i => new Tessera.FinancialData.Account
+        var extra = Enumerable.Range(0, 17).Select(i => new Account
         {
-            Id = Tessera.Security.Ids.New("acct_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, ConnectionId = seeded.ConnectionId,
-            Name = $"Extra {i}", Type = Tessera.FinancialData.AccountType.Checking, Kind = Tessera.FinancialData.AccountKind.Depository, CurrencyCode = "USD", CreatedAt = now, UpdatedAt = now,
+            Id = Ids.New("acct_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, ConnectionId = seeded.ConnectionId,
+            Name = $"Extra {i}", Type = AccountType.Checking, Kind = AccountKind.Depository, CurrencyCode = "USD", CreatedAt = now, UpdatedAt = now,
         }).ToList();
-        var rows = extra.Select((a, i) => new Tessera.FinancialData.Transaction
+        var rows = extra.Select((a, i) => new Transaction
         {
-            Id = Tessera.Security.Ids.New("txn_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, AccountId = a.Id, Date = new DateOnly(2026, 3, 1).AddDays(i),
-            Description = $"At {a.Name}", Amount = 500 + i, CurrencyCode = "USD", EntryType = Tessera.FinancialData.EntryType.Debit,
-            Status = Tessera.FinancialData.TransactionStatus.Posted, CreatedAt = now, UpdatedAt = now,
+            Id = Ids.New("txn_"), EnvironmentId = Environment.Id, ProfileId = seeded.ProfileId, AccountId = a.Id, Date = new DateOnly(2026, 3, 1).AddDays(i),
+            Description = $"At {a.Name}", Amount = 500 + i, CurrencyCode = "USD", EntryType = EntryType.Debit,
+            Status = TransactionStatus.Posted, CreatedAt = now, UpdatedAt = now,
         }).ToList();
         await Server.WithDbAsync(async db =>
         {
