@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Tessera.Data;
@@ -26,6 +27,9 @@ public static class DatabaseServiceCollectionExtensions
                 case DatabaseProvider.Sqlite:
                     EnsureDirectoryFor(new SqliteConnectionStringBuilder(db.EffectiveConnectionString).DataSource);
                     options.UseSqlite(db.SqliteConnectionString);
+#pragma warning disable EF1001 // see SqliteConnectionWithoutEfFunctions
+                    options.ReplaceService<ISqliteRelationalConnection, SqliteConnectionWithoutEfFunctions>();
+#pragma warning restore EF1001
                     options.AddInterceptors(new SqlitePragmas(db.SqliteSynchronous));
                     break;
                 case DatabaseProvider.Postgres:
