@@ -176,6 +176,26 @@ public abstract class SubscriptionsTests(Backend backend, PostgresServer postgre
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, cable.Socket.CloseStatus);
     }
 
+    [Theory]
+    [InlineData("/v1/graphql")]
+    [InlineData("/v1/users/session")]
+    [InlineData("/websocketsx")]
+    public async Task NoPathButTheCablesUpgradesToAWebSocket(string path)
+    {
+        // The WebSocket middleware runs on /websockets alone: elsewhere an upgrade, even with a valid token, is an
+        // ordinary request and never becomes a socket.
+        var token = (await SessionAsync()).Token;
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("actioncable-v1-json");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+        socket.Options.CollectHttpResponseDetails = true;
+        var url = new UriBuilder(Base) { Scheme = "ws", Path = path, Query = $"token={token}" }.Uri;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(url, TestContext.Current.CancellationToken));
+        Assert.NotEqual(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
+        Assert.True((int)socket.HttpStatusCode is >= 200 and < 500, $"{path} answered {socket.HttpStatusCode}");
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+
     [Fact]
     public async Task AnExpiredOrRevokedTokenIsRefusedAtConnect()
     {
