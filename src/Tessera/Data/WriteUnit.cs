@@ -30,6 +30,14 @@ public interface IWriteUnit
     /// <summary>Runs what is queued, then <paramref name="query"/>; each row mapped.</summary>
     ValueTask<List<T>> ReadAsync<T>(Sql query, Func<DbDataReader, T> row);
 
+    /// <summary>
+    /// Runs what is queued, then <paramref name="first"/>, then <paramref name="second"/>, in one round trip on
+    /// PostgreSQL. The second starts when the first has finished (its locks taken), so it sees everything committed
+    /// before then, as a read of its own would.
+    /// </summary>
+    async ValueTask<(List<T1> First, List<T2> Second)> ReadAsync<T1, T2>(Sql first, Func<DbDataReader, T1> firstRow, Sql second, Func<DbDataReader, T2> secondRow) =>
+        (await ReadAsync(first, firstRow), await ReadAsync(second, secondRow));
+
     /// <summary>A statement without rows: at once on SQLite, with the next read or the commit on PostgreSQL.</summary>
     void Execute(Sql statement);
 
@@ -154,6 +162,29 @@ public sealed class PostgresWriteUnit : IWriteUnit
         }
         _metrics.CountRequestDbCommands(1);
         return rows;
+    }
+
+    public async ValueTask<(List<T1> First, List<T2> Second)> ReadAsync<T1, T2>(Sql first, Func<DbDataReader, T1> firstRow, Sql second, Func<DbDataReader, T2> secondRow)
+    {
+        // The reads' commands first: making one may queue the SET LOCAL that must run before it.
+        var commands = new[] { Command(first), Command(second) };
+        await using var batch = new NpgsqlBatch(_connection);
+        foreach (var queued in _queued) batch.BatchCommands.Add(queued);
+        foreach (var command in commands) batch.BatchCommands.Add(command);
+        var skip = _queuedRowSets;
+        _queued.Clear();
+        _queuedRowSets = 0;
+        List<T1> firstRows = [];
+        List<T2> secondRows = [];
+        await using (var reader = await batch.ExecuteReaderAsync(_cancellationToken))
+        {
+            for (var i = 0; i < skip; i++) await reader.NextResultAsync(_cancellationToken);
+            while (await reader.ReadAsync(_cancellationToken)) firstRows.Add(firstRow(reader));
+            await reader.NextResultAsync(_cancellationToken);
+            while (await reader.ReadAsync(_cancellationToken)) secondRows.Add(secondRow(reader));
+        }
+        _metrics.CountRequestDbCommands(1);
+        return (firstRows, secondRows);
     }
 
     public void Execute(Sql statement) => _queued.Add(Command(statement));

@@ -27,30 +27,33 @@ public abstract record IssuanceOutcome
 public sealed class ProfileIssuance(WriteUnits units, SessionTokenIssuer issuer, IOptions<SessionTokenOptions> tokenOptions,
     IOptions<IssuanceLimitOptions> limits, TimeProvider clock)
 {
+    private const string ById = " AND id = @key", ByUuid = " AND uuid = @key";
     private const string ProfileColumns = "SELECT id, uuid, disabled_at IS NOT NULL FROM profiles WHERE environment_id = @environment";
-    private const string ProfileById = ProfileColumns + " AND id = @key", ProfileByUuid = ProfileColumns + " AND uuid = @key";
     // SQLite runs one unit at a time and has no row locks to take.
     private const string ForUpdate = " FOR UPDATE";
-    private const string Recent = "SELECT issued_at FROM sessions WHERE profile_id = @profile AND revoked_at IS NULL AND issued_at > @since";
+    private const string Recent = "SELECT issued_at FROM sessions WHERE revoked_at IS NULL AND issued_at > @since AND profile_id = " +
+        "(SELECT id FROM profiles WHERE environment_id = @environment";
 
     public Task<IssuanceOutcome> IssueAsync(IssuanceRequest request, CancellationToken cancellationToken) =>
         units.RunAsync(unit => IssueUnitAsync(unit, request), cancellationToken);
 
     private async ValueTask<IssuanceOutcome> IssueUnitAsync(IWriteUnit unit, IssuanceRequest request)
     {
-        var byId = request.ProfileId is not null;
-        var text = (byId ? ProfileById : ProfileByUuid) + (unit.RunsConcurrently ? ForUpdate : "");
-        var found = await unit.ReadAsync(new Sql(text, ("environment", request.Key.EnvironmentId), ("key", byId ? request.ProfileId : (object)request.ProfileUuid!.Value)),
-            row => (Id: row.GetString(0), Uuid: row.GetGuid(1), Disabled: row.GetBoolean(2)));
+        var byKey = request.ProfileId is not null ? ById : ByUuid;
+        var key = request.ProfileId ?? (object)request.ProfileUuid!.Value;
+        // The recent sessions after the row lock, as a statement of their own (it sees every session committed by the
+        // lock's earlier holders), in the same round trip. The day counted is the rule's, from the clock read below.
+        var (found, recent) = await unit.ReadAsync(
+            new Sql(ProfileColumns + byKey + (unit.RunsConcurrently ? ForUpdate : ""), ("environment", request.Key.EnvironmentId), ("key", key)),
+            row => (Id: row.GetString(0), Uuid: row.GetGuid(1), Disabled: row.GetBoolean(2)),
+            new Sql(Recent + byKey + ")", ("environment", request.Key.EnvironmentId), ("key", key), ("since", clock.GetUtcNow().UtcDateTime.AddDays(-1))),
+            row => DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc));
         if (found.Count == 0) return new IssuanceOutcome.NotFound();
         var profile = found[0];
         if (profile.Disabled) return new IssuanceOutcome.Disabled();
 
-        // After the row lock, as its own statement: it sees every session committed by the lock's earlier holders.
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
-        var recent = await unit.ReadAsync(new Sql(Recent, ("profile", profile.Id), ("since", utcNow.AddDays(-1))),
-            row => DateTime.SpecifyKind(row.GetDateTime(0), DateTimeKind.Utc));
         var allowance = IssuanceAllowance.Evaluate(limits.Value, recent, utcNow);
         if (!allowance.Allowed)
         {

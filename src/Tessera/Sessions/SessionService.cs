@@ -59,12 +59,16 @@ public sealed class IssuedSession(Session session, Guid profileUuid, Func<string
 /// <summary>The issuance limit's verdict for one profile, with what the <c>Ratelimit-*</c> headers report.</summary>
 public readonly record struct IssuanceAllowance(bool Allowed, int Limit, int Remaining, int ResetSeconds)
 {
-    /// <summary>The verdict given when the profile's unrevoked sessions of the last day were issued at <paramref name="recent"/>.</summary>
+    /// <summary>
+    /// The verdict given when the profile's unrevoked sessions were issued at <paramref name="recent"/> (at least every
+    /// one of the day before <paramref name="now"/>; earlier ones are not counted).
+    /// </summary>
     public static IssuanceAllowance Evaluate(IssuanceLimitOptions limits, List<DateTime> recent, DateTime now)
     {
         var hourAgo = now.AddHours(-1);
+        var dayAgo = now.AddDays(-1);
         var lastHour = recent.Where(t => t > hourAgo).Order().ToList();
-        var lastDay = recent.Order().ToList();
+        var lastDay = recent.Where(t => t > dayAgo).Order().ToList();
 
         if (lastDay.Count >= limits.PerDay)
             return new IssuanceAllowance(false, limits.PerDay, 0, SecondsUntil(lastDay[lastDay.Count - limits.PerDay].AddDays(1), now));

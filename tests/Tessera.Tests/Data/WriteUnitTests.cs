@@ -29,6 +29,20 @@ public abstract class WriteUnitTests(Backend backend, PostgresServer postgres) :
         Assert.Equal((2L, "first", 2L), Assert.Single(row));
     }
 
+    [Fact]
+    public async Task TwoReadsInOneGoEachReturnTheirOwnRowsAfterTheQueuedLocks()
+    {
+        var (first, second) = await RunAsync(unit =>
+        {
+            unit.Lock("two reads", exclusive: true);
+            return unit.ReadAsync(new Sql("SELECT @a", ("a", 1L)), r => r.GetInt64(0),
+                new Sql("SELECT @b UNION ALL SELECT @b + 1", ("b", 2L)) { PlannedForItsValues = true }, r => r.GetInt64(0));
+        });
+
+        Assert.Equal([1L], first);
+        Assert.Equal([2L, 3L], second);
+    }
+
     [Theory]
     [InlineData("SELECT @a, @b", new[] { "a" })]          // one name unbound
     [InlineData("SELECT @a", new[] { "a", "a" })]         // bound twice
