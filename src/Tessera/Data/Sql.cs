@@ -31,8 +31,9 @@ public readonly struct Sql
     public SqlArg[] Args { get; }
 
     /// <summary>
-    /// PostgreSQL: plan this statement (and the rest of its transaction) for its values, never with a cached generic
-    /// plan. For lookups whose best index depends on the values (an identifier's challenges among an environment's).
+    /// PostgreSQL: plan this statement for its values, never with a cached generic plan (the rest of its transaction
+    /// keeps PostgreSQL's usual choice). For lookups whose best index depends on the values (an identifier's
+    /// challenges among an environment's).
     /// </summary>
     public bool PlannedForItsValues { get; init; }
 

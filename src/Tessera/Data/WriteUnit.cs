@@ -89,10 +89,12 @@ internal sealed class SqliteWriteUnit(SqliteWriter writer, StoreTypes types) : I
 public sealed class PostgresWriteUnit : IWriteUnit
 {
     /// <summary>
-    /// For <see cref="Sql.PlannedForItsValues"/>: a generic plan made while a table was small can read an identifier's
-    /// rows through a broader index for as long as it stays cached.
+    /// Around a <see cref="Sql.PlannedForItsValues"/> statement, and only around it: a generic plan made while a table
+    /// was small can read an identifier's rows through a broader index for as long as it stays cached. Left on, the
+    /// setting would replan the rest of the transaction too, PostgreSQL's foreign-key checks included (measured on the
+    /// passcode units: +435 µs of planning per request; bench/README, 7 December).
     /// </summary>
-    private const string PlanForTheValues = "SET LOCAL plan_cache_mode = force_custom_plan";
+    private const string PlanForTheValues = "SET LOCAL plan_cache_mode = force_custom_plan", PlanAsUsual = "SET LOCAL plan_cache_mode TO DEFAULT";
 
     private const string LockExclusive = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))";
     private const string LockShared = "SELECT pg_advisory_xact_lock_shared(hashtextextended(@key, 0))";
@@ -105,7 +107,6 @@ public sealed class PostgresWriteUnit : IWriteUnit
     private readonly CancellationToken _cancellationToken;
     private readonly List<NpgsqlBatchCommand> _queued = [];
     private int _queuedRowSets; // queued statements that return rows (the locks), skipped before a read's own rows
-    private bool _plannedForValues;
 
     private PostgresWriteUnit(NpgsqlConnection connection, StoreTypes types, TesseraMetrics metrics, CancellationToken cancellationToken)
     {
@@ -142,16 +143,16 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     public void Lock(string key, bool exclusive)
     {
-        _queued.Add(Command(new Sql(exclusive ? LockExclusive : LockShared, ("key", key))));
+        Queue(new Sql(exclusive ? LockExclusive : LockShared, ("key", key)));
         _queuedRowSets++;
     }
 
     public async ValueTask<List<T>> ReadAsync<T>(Sql query, Func<DbDataReader, T> row)
     {
+        var skip = _queuedRowSets;
+        Queue(query);
         await using var batch = new NpgsqlBatch(_connection);
         foreach (var queued in _queued) batch.BatchCommands.Add(queued);
-        batch.BatchCommands.Add(Command(query));
-        var skip = _queuedRowSets;
         _queued.Clear();
         _queuedRowSets = 0;
         var rows = new List<T>();
@@ -166,12 +167,11 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     public async ValueTask<(List<T1> First, List<T2> Second)> ReadAsync<T1, T2>(Sql first, Func<DbDataReader, T1> firstRow, Sql second, Func<DbDataReader, T2> secondRow)
     {
-        // The reads' commands first: making one may queue the SET LOCAL that must run before it.
-        var commands = new[] { Command(first), Command(second) };
+        var skip = _queuedRowSets;
+        Queue(first);
+        Queue(second);
         await using var batch = new NpgsqlBatch(_connection);
         foreach (var queued in _queued) batch.BatchCommands.Add(queued);
-        foreach (var command in commands) batch.BatchCommands.Add(command);
-        var skip = _queuedRowSets;
         _queued.Clear();
         _queuedRowSets = 0;
         List<T1> firstRows = [];
@@ -187,7 +187,7 @@ public sealed class PostgresWriteUnit : IWriteUnit
         return (firstRows, secondRows);
     }
 
-    public void Execute(Sql statement) => _queued.Add(Command(statement));
+    public void Execute(Sql statement) => Queue(statement);
 
     private async Task FlushAsync()
     {
@@ -198,17 +198,16 @@ public sealed class PostgresWriteUnit : IWriteUnit
         _metrics.CountRequestDbCommands(1);
     }
 
-    private NpgsqlBatchCommand Command(Sql statement)
+    /// <summary>Queues the statement (between the plan settings when it asks to be planned for its values).</summary>
+    private void Queue(Sql statement)
     {
-        if (statement.PlannedForItsValues && !_plannedForValues)
-        {
-            _queued.Add(new NpgsqlBatchCommand(PlanForTheValues));
-            _plannedForValues = true;
-        }
+        // The settings return no rows: a reader passes over them as over the inserts.
+        if (statement.PlannedForItsValues) _queued.Add(new NpgsqlBatchCommand(PlanForTheValues));
         var text = SqlText.Of(statement.Text);
         var command = new NpgsqlBatchCommand(text.Positional);
         foreach (var arg in text.Order(statement.Args)) command.Parameters.Add(Types.Parameter(ParameterFactory, "", arg.Value, arg.Mapping));
-        return command;
+        _queued.Add(command);
+        if (statement.PlannedForItsValues) _queued.Add(new NpgsqlBatchCommand(PlanAsUsual));
     }
 
     /// <summary>Rolls back whatever the batches began; a broken connection is discarded by Npgsql instead.</summary>

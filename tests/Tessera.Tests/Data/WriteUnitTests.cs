@@ -14,7 +14,7 @@ namespace Tessera.Tests.Data;
 /// </summary>
 public abstract class WriteUnitTests(Backend backend, PostgresServer postgres) : TesseraTestBase(backend, postgres)
 {
-    private async Task<T> RunAsync<T>(Func<IWriteUnit, ValueTask<T>> work)
+    protected async Task<T> RunAsync<T>(Func<IWriteUnit, ValueTask<T>> work)
     {
         await using var scope = Server.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<WriteUnits>().RunAsync(work, TestContext.Current.CancellationToken);
@@ -105,4 +105,24 @@ public abstract class WriteUnitTests(Backend backend, PostgresServer postgres) :
 }
 
 public sealed class WriteUnitTestsOnSqlite(PostgresServer postgres) : WriteUnitTests(Backend.Sqlite, postgres);
-public sealed class WriteUnitTestsOnPostgres(PostgresServer postgres) : WriteUnitTests(Backend.Postgres, postgres);
+public sealed class WriteUnitTestsOnPostgres(PostgresServer postgres) : WriteUnitTests(Backend.Postgres, postgres)
+{
+    private static readonly Sql PlanMode = new("SELECT current_setting('plan_cache_mode')");
+
+    [Fact]
+    public async Task AStatementPlannedForItsValuesRunsWithoutAGenericPlanAndTheRestOfTheUnitAsUsual()
+    {
+        var modes = await RunAsync(async unit =>
+        {
+            unit.Lock("plan test", exclusive: true);
+            var planned = await unit.ReadAsync(PlanMode with { PlannedForItsValues = true }, r => r.GetString(0));
+            var later = await unit.ReadAsync(PlanMode, r => r.GetString(0));
+            var (first, second) = await unit.ReadAsync(PlanMode with { PlannedForItsValues = true }, r => r.GetString(0), PlanMode, r => r.GetString(0));
+            return (Assert.Single(planned), Assert.Single(later), Assert.Single(first), Assert.Single(second));
+        });
+
+        // Only the statement that asks (read alone or first of two in one round trip); the reads after it, in the same
+        // transaction, are planned as PostgreSQL would (a forced custom plan would replan the foreign-key checks too).
+        Assert.Equal(("force_custom_plan", "auto", "force_custom_plan", "auto"), modes);
+    }
+}
