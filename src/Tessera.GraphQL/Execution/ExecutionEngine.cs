@@ -116,7 +116,7 @@ internal static class ExecutionEngine
                 : FieldCollector.CollectFields(context, rootType, operation.SelectionSet);
             var pending = operation.Operation == OperationType.Mutation
                 ? ExecuteFieldsSeriallyAsync(context, rootType, request.RootValue, fields)
-                : ExecuteFields(context, rootType, request.RootValue, fields, null);
+                : ExecuteFields(context, rootType, request.RootValue, fields, new ResponseObject(fields));
             data = pending.IsCompletedSuccessfully ? pending.Result : await DriveAsync(context, pending).ConfigureAwait(false);
         }
         catch (GraphQLError error)
@@ -179,7 +179,8 @@ internal static class ExecutionEngine
         return result;
     }
 
-    private static ValueTask<object?> ExecuteFields(ExecutionContext context, ObjectType type, object? source, FieldSet fieldSet, ResponsePath? path)
+    /// <summary>Completes <paramref name="result"/>'s fields (made for <paramref name="fieldSet"/>: it is also their paths' parent).</summary>
+    private static ValueTask<object?> ExecuteFields(ExecutionContext context, ObjectType type, object? source, FieldSet fieldSet, ResponseObject result)
     {
         if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
@@ -188,7 +189,7 @@ internal static class ExecutionEngine
 
         var fields = fieldSet.Fields;
         var prefetched = source is JsonElement { ValueKind: JsonValueKind.Object } element ? fieldSet.Prefetch(element) : null;
-        var result = new ResponseObject(fieldSet);
+        var path = result.FieldsParent;
         List<(int Index, ValueTask<object?> Value)>? pending = null;
         for (var i = 0; i < fields.Length; i++)
         {
@@ -588,7 +589,8 @@ internal static class ExecutionEngine
             throw new GraphQLError($"Expected value of type \"{type.Name}\" but got: {Inspector.Inspect(result)}.");
         }
 
-        return ExecuteFields(context, type, result, field.GetSubFields(context, type), path.Materialize());
+        var fieldSet = field.GetSubFields(context, type);
+        return ExecuteFields(context, type, result, fieldSet, new ResponseObject(fieldSet, path));
     }
 
     private static ObjectType ResolveRuntimeType(ExecutionContext context, NamedType abstractType, ObjectType parentType, CollectedField field,

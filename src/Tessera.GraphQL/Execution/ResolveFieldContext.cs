@@ -172,8 +172,11 @@ public sealed class ResolveFieldContext
         where TKey : notnull => _execution.DataLoaders.GetOrAdd(name, createBatchLoad, this);
 }
 
-/// <summary>A position in the response: a linked list of field names and list indexes.</summary>
-internal sealed class ResponsePath
+/// <summary>
+/// A position in the response: a linked list of field names and list indexes. An object's own node is its
+/// <see cref="ResponseObject"/>, so completing an object allocates no path.
+/// </summary>
+internal class ResponsePath
 {
     public ResponsePath(ResponsePath? previous, string? name, int index)
     {

@@ -5,17 +5,31 @@ using Tessera.GraphQL.Types;
 
 namespace Tessera.GraphQL.Execution;
 
-/// <summary>An ordered response map with keys fixed at creation (one per collected field).</summary>
-internal sealed class ResponseObject : IReadOnlyDictionary<string, object?>
+/// <summary>
+/// An ordered response map with keys fixed at creation (one per collected field), and its own position in the
+/// response: the path node its fields' paths hang from.
+/// </summary>
+internal sealed class ResponseObject : ResponsePath, IReadOnlyDictionary<string, object?>
 {
     private readonly CollectedField[] _fields;
 
-    public ResponseObject(FieldSet fieldSet)
+    /// <summary>A root object: it has no position, and its fields' paths start with their own names.</summary>
+    public ResponseObject(FieldSet fieldSet) : this(fieldSet, default)
+    {
+        IsRoot = true;
+    }
+
+    public ResponseObject(FieldSet fieldSet, PathRef at) : base(at.Parent, at.Name, at.Index)
     {
         var fields = fieldSet.Fields;
         _fields = fields;
         Values = new object?[fields.Length];
     }
+
+    private bool IsRoot { get; }
+
+    /// <summary>The parent of this object's fields' paths.</summary>
+    public ResponsePath? FieldsParent => IsRoot ? null : this;
 
     public object?[] Values { get; }
 
@@ -83,6 +97,12 @@ internal readonly struct PathRef
         _name = name;
         _index = index;
     }
+
+    public ResponsePath? Parent => _parent;
+
+    public string? Name => _name;
+
+    public int Index => _index;
 
     public ResponsePath Materialize() => new(_parent, _name, _index);
 
