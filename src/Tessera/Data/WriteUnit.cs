@@ -149,12 +149,8 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     public async ValueTask<List<T>> ReadAsync<T>(Sql query, Func<DbDataReader, T> row)
     {
-        var skip = _queuedRowSets;
         Queue(query);
-        await using var batch = new NpgsqlBatch(_connection);
-        foreach (var queued in _queued) batch.BatchCommands.Add(queued);
-        _queued.Clear();
-        _queuedRowSets = 0;
+        await using var batch = TakeQueued(out var skip);
         var rows = new List<T>();
         await using (var reader = await batch.ExecuteReaderAsync(_cancellationToken))
         {
@@ -167,13 +163,9 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     public async ValueTask<(List<T1> First, List<T2> Second)> ReadAsync<T1, T2>(Sql first, Func<DbDataReader, T1> firstRow, Sql second, Func<DbDataReader, T2> secondRow)
     {
-        var skip = _queuedRowSets;
         Queue(first);
         Queue(second);
-        await using var batch = new NpgsqlBatch(_connection);
-        foreach (var queued in _queued) batch.BatchCommands.Add(queued);
-        _queued.Clear();
-        _queuedRowSets = 0;
+        await using var batch = TakeQueued(out var skip);
         List<T1> firstRows = [];
         List<T2> secondRows = [];
         await using (var reader = await batch.ExecuteReaderAsync(_cancellationToken))
@@ -191,11 +183,21 @@ public sealed class PostgresWriteUnit : IWriteUnit
 
     private async Task FlushAsync()
     {
-        await using var batch = new NpgsqlBatch(_connection);
-        foreach (var queued in _queued) batch.BatchCommands.Add(queued);
-        _queued.Clear();
+        await using var batch = TakeQueued(out _);
         await batch.ExecuteNonQueryAsync(_cancellationToken);
         _metrics.CountRequestDbCommands(1);
+    }
+
+    /// <summary>What is queued, as one batch; the queue starts afresh. <paramref name="lockRowSets"/>: the row sets of
+    /// the queued locks, which come before a read's own.</summary>
+    private NpgsqlBatch TakeQueued(out int lockRowSets)
+    {
+        var batch = new NpgsqlBatch(_connection);
+        foreach (var queued in _queued) batch.BatchCommands.Add(queued);
+        lockRowSets = _queuedRowSets;
+        _queued.Clear();
+        _queuedRowSets = 0;
+        return batch;
     }
 
     /// <summary>Queues the statement (between the plan settings when it asks to be planned for its values).</summary>
