@@ -26,6 +26,13 @@ public sealed class DatabaseOptions
     /// <summary>SQLite's <c>synchronous</c> setting: <c>normal</c> (default, safe in WAL mode against process crashes) or <c>full</c>.</summary>
     public string SqliteSynchronous { get; set; } = "normal";
 
+    /// <summary>
+    /// SQLite: WAL checkpoints run beside the writer (<see cref="SqliteCheckpointer"/>); once the WAL holds this many
+    /// pages, the checkpointer holds writers back while it copies the rest, so the WAL starts over. Bounds the WAL file
+    /// (about 16 MB at the default 4,000 pages of 4 KB) under any write load.
+    /// </summary>
+    public int SqliteWalPagesBeforeCatchUp { get; set; } = 4000;
+
     public string EffectiveConnectionString => Provider switch
     {
         DatabaseProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/tessera.db" : ConnectionString,

@@ -16,6 +16,7 @@ public static class DatabaseServiceCollectionExtensions
                 "Database:ConnectionString is required when Database:Provider is postgres.")
             .Validate(o => o.ConnectionStringIsWellFormed(), "Database:ConnectionString is not a valid connection string for Database:Provider.")
             .Validate(o => o.SqliteSynchronous is "normal" or "full", "Database:SqliteSynchronous must be normal or full.")
+            .Validate(o => o.SqliteWalPagesBeforeCatchUp > 0, "Database:SqliteWalPagesBeforeCatchUp must be positive.")
             .ValidateOnStart();
 
         SqliteThreading.ConfigureOnce();

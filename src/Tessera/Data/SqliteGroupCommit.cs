@@ -29,6 +29,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     private readonly string _synchronous;
     private readonly TesseraMetrics _metrics;
     private readonly ILogger<SqliteGroupCommit> _logger;
+    private readonly SqliteCheckpointer? _checkpointer;
     private readonly Lock _startLock = new();
     private Task? _loop;
     private SqliteWriter? _writer;
@@ -40,7 +41,11 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         _synchronous = database.Value.SqliteSynchronous;
         _metrics = metrics;
         _logger = logger;
+        if (Enabled) _checkpointer = new SqliteCheckpointer(_connectionString, database.Value.SqliteWalPagesBeforeCatchUp, logger);
     }
+
+    /// <summary>Copies the loop's commits from the WAL into the database, on its own thread (SQLite only).</summary>
+    internal SqliteCheckpointer? Checkpointer => _checkpointer;
 
     /// <summary>True on SQLite; PostgreSQL orders concurrent writers itself and has no use for it.</summary>
     public bool Enabled { get; }
@@ -110,6 +115,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
             {
                 gate.Release();
             }
+            _checkpointer!.Notify();
             foreach (var unit in batch) unit.Complete();
         }
     }
@@ -161,6 +167,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         _writer?.Dispose();
+        if (_checkpointer is not null) await _checkpointer.DisposeAsync();
     }
 
     private abstract class Unit(CancellationToken cancellationToken)
@@ -218,8 +225,9 @@ internal sealed class SqliteWriter : IDisposable
         {
             connection.Open();
             using var setup = connection.CreateCommand();
-            // EF turns foreign keys on for its connections; the same settings here as there.
-            setup.CommandText = "PRAGMA foreign_keys=1; " + SqlitePragmas.Statements(synchronous);
+            // EF turns foreign keys on for its connections; the same settings here as there. Checkpoints are the
+            // checkpointer's (SqliteCheckpointer), not this connection's commits'.
+            setup.CommandText = "PRAGMA foreign_keys=1; PRAGMA wal_autocheckpoint=0; " + SqlitePragmas.Statements(synchronous);
             setup.ExecuteNonQuery();
             return new SqliteWriter(connection);
         }
