@@ -17,8 +17,8 @@ namespace Tessera.Data;
 /// </para>
 /// <para>
 /// The WAL only starts over at its beginning when a write transaction begins with every page copied. Under a steady
-/// stream of batches that moment never comes (the checkpointer always trails the last batch): in a measured 60 s of
-/// issuance the WAL grew to 4.3 GB. So when the WAL holds <see cref="DatabaseOptions.SqliteWalPagesBeforeCatchUp"/>
+/// stream of batches that moment never comes (the checkpointer always trails the last batch): in about a minute of
+/// issuance without this bound the WAL grew to 4.3 GB. So when the WAL holds <see cref="DatabaseOptions.SqliteWalPagesBeforeCatchUp"/>
 /// pages or more, the checkpointer copies the rest holding the database's one-writer gate, which is what SQLite's own
 /// autocheckpoint did at every 1,000 pages, with most of the work already done. Durability is unchanged: commits and
 /// checkpoints sync exactly as <c>synchronous</c> says, and a crash before a checkpoint loses nothing of the WAL.

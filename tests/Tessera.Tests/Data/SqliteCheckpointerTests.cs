@@ -61,7 +61,7 @@ public sealed class SqliteCheckpointerTests(PostgresServer postgres) : TesseraTe
     [Fact]
     public async Task PastTheCatchUpMarkTheWalIsCopiedWithWritersHeldAndStartsOver()
     {
-        // Each write is over the mark on its own (16 KB is four pages of the table, plus the WAL's others).
+        // Each write is over the mark on its own (32 KB is eight pages of the table, plus the pages of its index and schema).
         var heldWriters = new List<SqliteCheckpoint>();
         for (var round = 0; round < 4; round++)
             heldWriters.Add(await CheckpointAfterAsync(() => InsertAsync(kilobytes: 4 * CatchUpPages), c => c.HeldWriters));
