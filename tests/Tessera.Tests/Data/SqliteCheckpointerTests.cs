@@ -61,7 +61,7 @@ public sealed class SqliteCheckpointerTests(PostgresServer postgres) : TesseraTe
     [Fact]
     public async Task PastTheCatchUpMarkTheWalIsCopiedWithWritersHeldAndStartsOver()
     {
-        // Each write is over the mark on its own (32 KB is eight pages of the table, plus the pages of its index and schema).
+        // Each write is over the mark on its own (32 KB of one row is eight overflow pages, plus the table's own and the schema's).
         var heldWriters = new List<SqliteCheckpoint>();
         for (var round = 0; round < 4; round++)
             heldWriters.Add(await CheckpointAfterAsync(() => InsertAsync(kilobytes: 4 * CatchUpPages), c => c.HeldWriters));
