@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tessera.Data;
 using Tessera.Tests.Infrastructure;
 using Xunit;
@@ -47,6 +48,17 @@ public sealed class SqliteCheckpointerTests(PostgresServer postgres) : TesseraTe
         {
             checkpointer.Checkpointed -= handler;
         }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-4000")]
+    public async Task ACatchUpMarkBelowOnePageStopsTheServerAtStart(string pages)
+    {
+        // With no mark the WAL would grow without bound under load: refused before the first request, by name.
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => TesseraInstance.StartAsync(Provider, ConnectionString, Clock,
+            new Dictionary<string, string?> { ["Database:SqliteWalPagesBeforeCatchUp"] = pages }));
+        Assert.Contains("Database:SqliteWalPagesBeforeCatchUp", error.Message);
     }
 
     [Fact]
