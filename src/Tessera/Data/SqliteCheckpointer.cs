@@ -31,7 +31,6 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _startLock = new();
     private Task? _loop;
 
     internal SqliteCheckpointer(string connectionString, int pagesBeforeCatchUp, ILogger logger)
@@ -44,15 +43,11 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
     /// <summary>What each checkpoint found and did, for tests and diagnostics: raised on the checkpointer's thread.</summary>
     internal event Action<SqliteCheckpoint>? Checkpointed;
 
+    /// <summary>Starts the checkpointer's loop: once, from the group-commit loop as it starts (so on no request's flow).</summary>
+    internal void Start() => _loop = Task.Run(RunAsync);
+
     /// <summary>After a commit: a checkpoint follows soon, on the checkpointer's thread. Cheap; calls coalesce.</summary>
-    public void Notify()
-    {
-        if (_loop is null)
-            lock (_startLock)
-                using (ExecutionContext.SuppressFlow())
-                    _loop ??= Task.Run(RunAsync);
-        _wake.Notify();
-    }
+    internal void Notify() => _wake.Notify();
 
     private async Task RunAsync()
     {
@@ -64,13 +59,13 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
             {
                 try
                 {
-                    connection ??= Open(_connectionString);
-                    var passive = Checkpoint(connection, caughtUp: false);
+                    connection ??= SqliteConnections.Open(_connectionString);
+                    var passive = Checkpoint(connection, heldWriters: false);
                     if (passive.WalPages < _pagesBeforeCatchUp) continue;
                     // Writers wait for this one: with the gate held nothing is appended, so every page gets copied
                     // and the next write transaction starts the WAL over.
                     await gate.WaitAsync(_stopping.Token);
-                    try { Checkpoint(connection, caughtUp: true); }
+                    try { Checkpoint(connection, heldWriters: true); }
                     finally { gate.Release(); }
                 }
                 catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -95,29 +90,14 @@ public sealed class SqliteCheckpointer : IAsyncDisposable
         }
     }
 
-    private static SqliteConnection Open(string connectionString)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            connection.Open();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    private SqliteCheckpoint Checkpoint(SqliteConnection connection, bool caughtUp)
+    private SqliteCheckpoint Checkpoint(SqliteConnection connection, bool heldWriters)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         using var reader = command.ExecuteReader();
         reader.Read();
         // busy, log (pages in the WAL), checkpointed (of those, copied into the database); -1 when not in WAL mode.
-        var result = new SqliteCheckpoint(WalPages: reader.GetInt64(1), CopiedPages: reader.GetInt64(2), HeldWriters: caughtUp);
+        var result = new SqliteCheckpoint(WalPages: reader.GetInt64(1), CopiedPages: reader.GetInt64(2), HeldWriters: heldWriters);
         Checkpointed?.Invoke(result);
         return result;
     }

@@ -85,6 +85,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
     {
         var batch = new List<Unit>(MaxBatch);
         var gate = WriteTransaction.SqliteGate(_connectionString);
+        _checkpointer!.Start();
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -115,7 +116,7 @@ public sealed class SqliteGroupCommit : IAsyncDisposable
             {
                 gate.Release();
             }
-            _checkpointer!.Notify();
+            _checkpointer.Notify();
             foreach (var unit in batch) unit.Complete();
         }
     }
@@ -218,25 +219,10 @@ internal sealed class SqliteWriter : IDisposable
 
     private SqliteWriter(SqliteConnection connection) => _connection = connection;
 
-    internal static SqliteWriter Open(string connectionString, string synchronous)
-    {
-        var connection = new SqliteConnection(connectionString);
-        try
-        {
-            connection.Open();
-            using var setup = connection.CreateCommand();
-            // EF turns foreign keys on for its connections; the same settings here as there. Checkpoints are the
-            // checkpointer's (SqliteCheckpointer), not this connection's commits'.
-            setup.CommandText = "PRAGMA foreign_keys=1; PRAGMA wal_autocheckpoint=0; " + SqlitePragmas.Statements(synchronous);
-            setup.ExecuteNonQuery();
-            return new SqliteWriter(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    internal static SqliteWriter Open(string connectionString, string synchronous) =>
+        // EF turns foreign keys on for its connections; the same settings here as there. Checkpoints are the
+        // checkpointer's (SqliteCheckpointer), not this connection's commits'.
+        new(SqliteConnections.Open(connectionString, "PRAGMA foreign_keys=1; PRAGMA wal_autocheckpoint=0; " + SqlitePragmas.Statements(synchronous)));
 
     internal SqliteTransaction Begin()
     {
@@ -320,5 +306,31 @@ internal sealed class SqliteWriter : IDisposable
     {
         foreach (var command in _commands.Values) command.Dispose();
         _connection.Dispose();
+    }
+}
+
+/// <summary>Connections opened outside EF's pool (the group-commit writer's, the checkpointer's).</summary>
+internal static class SqliteConnections
+{
+    /// <summary>An open connection with <paramref name="setup"/> run on it; nothing left open if either fails.</summary>
+    internal static SqliteConnection Open(string connectionString, string? setup = null)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            if (setup is not null)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = setup;
+                command.ExecuteNonQuery();
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }
